@@ -1,0 +1,49 @@
+/** Composition root: opens local state, builds the operations and the link, and runs them. */
+import { mkdirSync } from "node:fs";
+import { detectCapabilities } from "./capabilities.ts";
+import { type AgentConfig, linkUrl } from "./config.ts";
+import { AgentLink } from "./link/link.ts";
+import { executeRequest } from "./link/requests.ts";
+import { ProjectCatalog } from "./operations/projects.ts";
+import { openAgentDb } from "./state/db.ts";
+import { agentId } from "./state/meta.ts";
+import { Outbox } from "./state/outbox.ts";
+import { ResponseStore } from "./state/responses.ts";
+
+export interface RunningAgent {
+  link: AgentLink;
+  stop: () => Promise<void>;
+}
+
+const EVENT_WINDOW = 256;
+
+export function startAgent(config: AgentConfig): RunningAgent {
+  mkdirSync(config.projectsDir, { recursive: true });
+  const { db, close } = openAgentDb(config.stateDir);
+  const outbox = new Outbox(db);
+  const responses = new ResponseStore(db);
+  const catalog = new ProjectCatalog({ db, root: config.projectsDir });
+  const capabilities = detectCapabilities({ projectsDir: config.projectsDir, natCommand: config.natCommand });
+  const link: AgentLink = new AgentLink({
+    url: linkUrl(config.server),
+    token: config.token,
+    agentId: agentId(db),
+    capabilities: () => capabilities,
+    projects: () => catalog.list(),
+    outbox,
+    responses,
+    execute: (frame) => executeRequest(frame, { catalog, outbox, eventsQueued: () => link.eventsQueued() }),
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
+    window: EVENT_WINDOW,
+  });
+  link.start();
+  return {
+    link,
+    stop: async () => {
+      await link.stop();
+      close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/** The agent's settings, from the environment (and `--flag value` arguments, which win). */
+import os from "node:os";
+import path from "node:path";
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from "@att/shared";
+
+export interface AgentConfig {
+  /** Control plane origin, e.g. http://127.0.0.1:8787 or https://att.example.com. */
+  server: string;
+  token: string;
+  projectsDir: string;
+  stateDir: string;
+  natCommand: string;
+  heartbeatIntervalMs: number;
+  heartbeatTimeoutMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export class ConfigError extends Error {}
+
+const FLAGS: Record<string, string> = {
+  "--server": "ATT_SERVER",
+  "--token": "ATT_AGENT_TOKEN",
+  "--projects-dir": "ATT_PROJECTS_DIR",
+  "--state-dir": "ATT_AGENT_STATE_DIR",
+};
+
+export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): AgentConfig {
+  const values: Record<string, string | undefined> = { ...env };
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i] ?? "";
+    const name = FLAGS[flag];
+    if (name === undefined) throw new ConfigError(`unknown option ${flag}; options: ${Object.keys(FLAGS).join(", ")}`);
+    const value = argv[i + 1];
+    if (value === undefined) throw new ConfigError(`${flag} needs a value`);
+    values[name] = value;
+    i += 1;
+  }
+  const token = values.ATT_AGENT_TOKEN;
+  if (token === undefined || token === "") {
+    throw new ConfigError("no pairing token: set ATT_AGENT_TOKEN (or pass --token); `npm start` sets one for you");
+  }
+  const home = os.homedir();
+  return {
+    server: values.ATT_SERVER ?? `http://127.0.0.1:${values.ATT_PORT ?? "8787"}`,
+    token,
+    projectsDir: path.resolve(values.ATT_PROJECTS_DIR ?? path.join(home, "att-projects")),
+    stateDir: path.resolve(values.ATT_AGENT_STATE_DIR ?? path.join(home, ".att", "agent")),
+    natCommand: values.ATT_NAT_COMMAND ?? "nat",
+    heartbeatIntervalMs: positive(values.ATT_HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS),
+    heartbeatTimeoutMs: positive(values.ATT_HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS),
+    backoffBaseMs: positive(values.ATT_BACKOFF_BASE_MS, 250),
+    backoffMaxMs: positive(values.ATT_BACKOFF_MAX_MS, 10_000),
+  };
+}
+
+/** ws:// for http, wss:// for https: the agent link is encrypted whenever the control plane is. */
+export function linkUrl(server: string): string {
+  const url = new URL("/api/v1/agent/ws", server);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  else if (url.protocol === "https:") url.protocol = "wss:";
+  else if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new ConfigError(`unsupported server URL ${server}`);
+  return url.toString();
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(`expected a positive number of milliseconds, got '${value}'`);
+  return n;
+}

@@ -1,0 +1,63 @@
+/**
+ * Turning requests into answers: validated params go to the operation, and
+ * every failure becomes a response frame with a stable code, never a crash.
+ */
+import {
+  AgentMethod as AgentMethodSchema,
+  type Json,
+  type RequestFrame,
+  RequestId,
+  type ResponseFrame,
+  type WireError,
+} from "@att/shared";
+import { log } from "../log.ts";
+import { OperationError } from "../operations/errors.ts";
+import { type OperationContext, operations } from "../operations/index.ts";
+
+export type AnyResponseFrame = ResponseFrame;
+
+export async function executeRequest(frame: RequestFrame, context: OperationContext): Promise<AnyResponseFrame> {
+  try {
+    // The frame's method and params were validated together; TypeScript cannot
+    // correlate the two across the union, so the lookup is widened once here.
+    const run = operations[frame.method] as (
+      params: RequestFrame["params"],
+      context: OperationContext,
+    ) => Promise<Json>;
+    const result = await run(frame.params, context);
+    return { type: "response", id: frame.id, ok: true, result };
+  } catch (error) {
+    if (error instanceof OperationError) {
+      return { type: "response", id: frame.id, ok: false, error: { code: error.code, message: error.message } };
+    }
+    log("error", "operation failed", { method: frame.method, error: (error as Error).message });
+    return {
+      type: "response",
+      id: frame.id,
+      ok: false,
+      error: { code: "internal", message: `${frame.method} failed on the agent: ${(error as Error).message}` },
+    };
+  }
+}
+
+/**
+ * A frame that looks like a request but fails the protocol still deserves an
+ * answer, so the caller gets a clear error instead of a timeout.
+ */
+export function rejectMalformedRequest(text: string, error: WireError): AnyResponseFrame | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null || !("type" in value) || value.type !== "request") return null;
+  const id = RequestId.safeParse("id" in value ? value.id : undefined);
+  if (!id.success) return null;
+  const method = "method" in value ? value.method : undefined;
+  const known = AgentMethodSchema.safeParse(method).success;
+  const answer: WireError = known
+    ? error
+    : { code: "unknown_method", message: `the agent has no method '${String(method)}'` };
+  return { type: "response", id: id.data, ok: false, error: answer };
+}

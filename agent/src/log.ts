@@ -1,0 +1,11 @@
+/** Structured agent logs: one JSON line per entry on stderr. Never pass secrets as fields. */
+type Level = "debug" | "info" | "warn" | "error";
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const threshold = ORDER[(process.env.ATT_LOG_LEVEL as Level | undefined) ?? "info"] ?? ORDER.info;
+
+export function log(level: Level, message: string, fields: Record<string, unknown> = {}): void {
+  if (ORDER[level] < threshold) return;
+  process.stderr.write(
+    `${JSON.stringify({ level, message, ...fields, at: new Date().toISOString(), source: "agent" })}\n`,
+  );
+}

@@ -1,0 +1,8 @@
+/** ATT's wire protocol: the single source of truth for every shape on the wire. */
+export * from "./errors.ts";
+export * from "./frames.ts";
+export * from "./json.ts";
+export * from "./methods.ts";
+export * from "./models.ts";
+export * from "./rest.ts";
+export * from "./version.ts";

@@ -1,0 +1,71 @@
+/** Bodies and query strings of the REST API (`/api/v1`). */
+import { z } from "zod";
+import { Capabilities } from "./frames.ts";
+import { MAX_DIAGNOSTIC_EVENTS } from "./methods.ts";
+import { EventType, Id, Project, StoredEvent, Timestamp } from "./models.ts";
+
+export const HealthResponse = z
+  .object({
+    status: z.literal("ok"),
+    version: z.string(),
+    protocolVersion: z.number().int(),
+    agent: z.object({
+      connected: z.boolean(),
+      agentId: Id.nullable(),
+      connectedAt: Timestamp.nullable(),
+      lastHeartbeatAt: Timestamp.nullable(),
+      capabilities: Capabilities.nullable(),
+    }),
+  })
+  .meta({ id: "Health" });
+export type HealthResponse = z.infer<typeof HealthResponse>;
+
+export const ProjectListResponse = z.object({ projects: z.array(Project) }).meta({ id: "ProjectList" });
+export const ProjectResponse = z.object({ project: Project }).meta({ id: "ProjectResponse" });
+
+export const ProjectIdParam = z.object({ id: Id });
+
+export const MAX_EVENTS_PAGE = 1000;
+const intFromQuery = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const EventsQuery = z.object({
+  after: intFromQuery(0, Number.MAX_SAFE_INTEGER)
+    .default(0)
+    .meta({ description: "Return events with a sequence number greater than this." }),
+  limit: intFromQuery(1, MAX_EVENTS_PAGE).default(100),
+  type: z
+    .union([EventType, z.array(EventType)])
+    .optional()
+    .meta({ description: "Only events of this type (repeat for several)." }),
+  since: Timestamp.optional().meta({ description: "Only events at or after this time." }),
+  until: Timestamp.optional().meta({ description: "Only events before this time." }),
+});
+export type EventsQuery = z.infer<typeof EventsQuery>;
+
+export const EventListResponse = z
+  .object({
+    events: z.array(StoredEvent),
+    /** Pass as `after` to read the next page. */
+    nextAfter: z.number().int().min(0),
+    hasMore: z.boolean(),
+  })
+  .meta({ id: "EventList" });
+export type EventListResponse = z.infer<typeof EventListResponse>;
+
+export const StreamQuery = z.object({
+  after: intFromQuery(0, Number.MAX_SAFE_INTEGER)
+    .default(0)
+    .meta({ description: "Replay events after this sequence number, then stream live." }),
+});
+
+export const PingRequest = z.object({ payload: z.string().max(1024).default("") }).meta({ id: "PingRequest" });
+export const PingResponse = z
+  .object({ payload: z.string(), agentTime: Timestamp, roundTripMs: z.number() })
+  .meta({ id: "PingResponse" });
+
+export const EmitEventsRequest = z
+  .object({ count: z.number().int().min(1).max(MAX_DIAGNOSTIC_EVENTS) })
+  .meta({ id: "EmitEventsRequest" });
+export const EmitEventsResponse = z
+  .object({ emitted: z.number().int(), firstEventId: z.uuid(), lastEventId: z.uuid() })
+  .meta({ id: "EmitEventsResponse" });

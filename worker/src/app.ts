@@ -1,0 +1,29 @@
+/** The control plane's Hono app: middleware, one module per resource, docs, errors. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppBindings } from "./env.ts";
+import { onError, onNotFound, validationHook } from "./http/errors.ts";
+import { authenticate, bodyLimit, requestId } from "./http/middleware.ts";
+import { registerAgent } from "./routes/agent.ts";
+import { registerDiagnostics } from "./routes/diagnostics.ts";
+import { registerDocs } from "./routes/docs.ts";
+import { registerEvents } from "./routes/events.ts";
+import { registerHealth } from "./routes/health.ts";
+import { registerProjects } from "./routes/projects.ts";
+
+export function createApp(): OpenAPIHono<AppBindings> {
+  const app = new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
+  app.use("*", requestId());
+  app.use("*", authenticate());
+  app.use("/api/*", bodyLimit());
+  registerHealth(app);
+  registerProjects(app);
+  registerEvents(app);
+  registerAgent(app);
+  registerDiagnostics(app);
+  registerDocs(app);
+  app.onError(onError);
+  app.notFound(onNotFound);
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,67 @@
+/**
+ * The one error type route code throws; the app's error handler turns it into
+ * RFC 7807 problem+json. Also builds problem bodies for the cases Hono raises.
+ */
+import { type ErrorCode, HTTP_STATUS_BY_CODE, type Problem, type WireError } from "@att/shared";
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.details = details;
+  }
+
+  static fromWire(error: WireError): ApiError {
+    return new ApiError(error.code, error.message, error.details);
+  }
+
+  get status(): number {
+    return HTTP_STATUS_BY_CODE[this.code];
+  }
+}
+
+const TITLES: Readonly<Record<ErrorCode, string>> = {
+  bad_request: "Bad request",
+  invalid_json: "Malformed JSON",
+  validation_failed: "Validation failed",
+  unauthorized: "Unauthorized",
+  forbidden: "Forbidden",
+  not_found: "Not found",
+  conflict: "Conflict",
+  payload_too_large: "Payload too large",
+  unknown_method: "Unknown method",
+  agent_unavailable: "Agent unavailable",
+  agent_timeout: "Agent timed out",
+  agent_error: "Agent error",
+  internal: "Internal error",
+};
+
+export function problemBody(options: {
+  code: ErrorCode;
+  detail: string;
+  instance: string;
+  requestId: string;
+  errors?: Array<{ path: string; message: string }>;
+}): Problem {
+  const { code, detail, instance, requestId, errors } = options;
+  return {
+    type: `https://att.dev/problems/${code}`,
+    title: TITLES[code],
+    status: HTTP_STATUS_BY_CODE[code],
+    detail,
+    code,
+    instance,
+    requestId,
+    ...(errors ? { errors } : {}),
+  };
+}
+
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { "content-type": "application/problem+json", ...headers },
+  });
+}

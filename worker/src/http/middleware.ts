@@ -1,0 +1,74 @@
+/** Request id, access log, body size limit and authentication for every request. */
+import { MAX_BODY_BYTES } from "@att/shared";
+import type { Context, MiddlewareHandler } from "hono";
+import type { AppBindings } from "../env.ts";
+import { log } from "../log.ts";
+import { ApiError } from "./api-error.ts";
+import { presentedToken, tokenMatches } from "./tokens.ts";
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export const requestId = (): MiddlewareHandler<AppBindings> => async (c, next) => {
+  const given = c.req.header("x-request-id");
+  const id = given !== undefined && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+  c.set("requestId", id);
+  const started = Date.now();
+  await next();
+  withRequestId(c, id);
+  // Upgraded sockets report 101; the path never includes secrets (tokens are headers).
+  log("info", "request", {
+    requestId: id,
+    method: c.req.method,
+    path: c.req.path,
+    status: c.res.status,
+    ms: Date.now() - started,
+  });
+};
+
+/** Responses relayed from a Durable Object (WebSocket upgrades) have immutable headers: copy them. */
+function withRequestId(c: Context<AppBindings>, id: string): void {
+  try {
+    c.res.headers.set("x-request-id", id);
+  } catch {
+    const relayed = c.res;
+    const headers = new Headers(relayed.headers);
+    headers.set("x-request-id", id);
+    c.res = new Response(relayed.body, { status: relayed.status, headers, webSocket: relayed.webSocket });
+  }
+}
+
+export const bodyLimit = (): MiddlewareHandler<AppBindings> => async (c, next) => {
+  const length = Number(c.req.header("content-length") ?? "0");
+  if (length > MAX_BODY_BYTES)
+    throw new ApiError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  if (c.req.raw.body !== null && c.req.header("content-length") === undefined) {
+    const size = (await c.req.raw.clone().arrayBuffer()).byteLength;
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  }
+  await next();
+};
+
+/** Paths anyone may read: liveness, and the static shell of the API docs page (it holds no data). */
+const PUBLIC_PATHS = new Set([
+  "/",
+  "/api/v1/health",
+  "/api/v1/docs",
+  "/api/v1/docs/init.js",
+  "/api/v1/docs/swagger-ui.css",
+  "/api/v1/docs/swagger-ui-bundle.js",
+]);
+const AGENT_PATH = "/api/v1/agent/ws";
+
+export const authenticate = (): MiddlewareHandler<AppBindings> => async (c, next) => {
+  if (PUBLIC_PATHS.has(c.req.path)) return next();
+  const expected = c.req.path === AGENT_PATH ? c.env.ATT_AGENT_TOKEN : c.env.ATT_TOKEN;
+  const presented = presentedToken(c.req.raw.headers);
+  if (presented === null) {
+    throw new ApiError("unauthorized", "a bearer token is required: send `Authorization: Bearer <token>`");
+  }
+  if (!(await tokenMatches(presented, expected))) {
+    throw new ApiError("unauthorized", "the bearer token is not valid for this route");
+  }
+  await next();
+};

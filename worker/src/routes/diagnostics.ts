@@ -1,0 +1,63 @@
+/**
+ * Link diagnostics: a round trip to the agent, and a burst of events from it.
+ * They let a user (and the tests and benchmarks) check the whole path.
+ */
+import {
+  EmitEventsRequest,
+  EmitEventsResponse,
+  type MethodResult,
+  PingRequest,
+  PingResponse,
+  ProjectIdParam,
+} from "@att/shared";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppBindings } from "../env.ts";
+import { agentErrorResponses, bearerSecurity, notFoundResponse, requestIdOf, unwrap, workspace } from "./common.ts";
+
+const ping = createRoute({
+  method: "post",
+  path: "/api/v1/agent/ping",
+  tags: ["agent"],
+  summary: "Round trip through the agent",
+  security: bearerSecurity,
+  request: { body: { content: { "application/json": { schema: PingRequest } }, required: false } },
+  responses: {
+    200: { description: "The agent's echo", content: { "application/json": { schema: PingResponse } } },
+    ...agentErrorResponses,
+  },
+});
+
+const emit = createRoute({
+  method: "post",
+  path: "/api/v1/projects/{id}/diagnostics/events",
+  tags: ["agent"],
+  summary: "Have the agent emit a burst of `diagnostic` events for a project",
+  description: "The agent writes the events to its durable outbox before answering, then streams them in order.",
+  security: bearerSecurity,
+  request: {
+    params: ProjectIdParam,
+    body: { content: { "application/json": { schema: EmitEventsRequest } }, required: true },
+  },
+  responses: {
+    200: { description: "Events queued", content: { "application/json": { schema: EmitEventsResponse } } },
+    ...notFoundResponse,
+    ...agentErrorResponses,
+  },
+});
+
+export function registerDiagnostics(app: OpenAPIHono<AppBindings>): void {
+  app.openapi(ping, async (c) => {
+    const started = Date.now();
+    const { payload } = c.req.valid("json");
+    const result: MethodResult<"agent.ping"> = unwrap(await workspace(c.env).ping(payload ?? "", requestIdOf(c)));
+    return c.json({ ...result, roundTripMs: Date.now() - started }, 200);
+  });
+  app.openapi(emit, async (c) => {
+    const { id } = c.req.valid("param");
+    const { count } = c.req.valid("json");
+    const result: MethodResult<"diagnostics.emitEvents"> = unwrap(
+      await workspace(c.env).emitDiagnosticEvents(id, count, requestIdOf(c)),
+    );
+    return c.json(result, 200);
+  });
+}

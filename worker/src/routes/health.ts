@@ -1,0 +1,21 @@
+/** GET /api/v1/health: liveness, version and whether the agent is linked. No token needed. */
+import { HealthResponse, PROTOCOL_VERSION } from "@att/shared";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppBindings } from "../env.ts";
+import { workspace } from "./common.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/api/v1/health",
+  tags: ["system"],
+  summary: "Health of the control plane and its agent link",
+  security: [],
+  responses: { 200: { description: "Healthy", content: { "application/json": { schema: HealthResponse } } } },
+});
+
+export function registerHealth(app: OpenAPIHono<AppBindings>): void {
+  app.openapi(route, async (c) => {
+    const agent = await workspace(c.env).health();
+    return c.json({ status: "ok" as const, version: c.env.ATT_VERSION, protocolVersion: PROTOCOL_VERSION, agent }, 200);
+  });
+}

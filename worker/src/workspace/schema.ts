@@ -1,0 +1,42 @@
+/** Tables of the workspace Durable Object (SQLite). Change them only through a new migration. */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const projects = sqliteTable("projects", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  path: text("path").notNull(),
+  gitRemote: text("git_remote"),
+  natConfigPath: text("nat_config_path"),
+  status: text("status").notNull(),
+  createdAt: text("created_at").notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
+
+/** Append-only: rows are inserted, never updated; `seq` counts from 1 per project. */
+export const events = sqliteTable(
+  "events",
+  {
+    projectId: text("project_id").notNull(),
+    seq: integer("seq").notNull(),
+    id: text("id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    actor: text("actor").notNull(),
+    timestamp: text("timestamp").notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.seq] }),
+    uniqueIndex("events_id_unique").on(table.id),
+    index("events_project_type_seq").on(table.projectId, table.type, table.seq),
+    index("events_project_time").on(table.projectId, table.timestamp),
+  ],
+);
+
+/** One row: the agent currently (or last) linked to this workspace. */
+export const agentLink = sqliteTable("agent_link", {
+  slot: integer("slot").primaryKey(),
+  agentId: text("agent_id").notNull(),
+  capabilities: text("capabilities").notNull(),
+  connectedAt: text("connected_at").notNull(),
+  disconnectedAt: text("disconnected_at"),
+});

@@ -1,0 +1,35 @@
+/**
+ * Event subscribers of one project: replay from a sequence number, then live
+ * fan-out. Replay and registration happen in one synchronous block, so no
+ * event can slip between them: no gap and no duplicate.
+ */
+import { MAX_EVENTS_PAGE, type ServerToSubscriberFrame, type StoredEvent } from "@att/shared";
+import type { EventLog } from "./event-log.ts";
+import { projectTag } from "./sockets.ts";
+
+export function replay(options: { ws: WebSocket; log: EventLog; projectId: string; after: number }): number {
+  const { ws, log, projectId } = options;
+  let after = options.after;
+  for (;;) {
+    const page = log.list(projectId, { after, limit: MAX_EVENTS_PAGE });
+    for (const event of page) send(ws, { type: "event", event });
+    const last = page.at(-1);
+    if (last === undefined || page.length < MAX_EVENTS_PAGE) return last?.seq ?? after;
+    after = last.seq;
+  }
+}
+
+export function broadcast(ctx: DurableObjectState, event: StoredEvent): void {
+  const text = JSON.stringify({ type: "event", event } satisfies ServerToSubscriberFrame);
+  for (const ws of ctx.getWebSockets(projectTag(event.projectId))) {
+    try {
+      ws.send(text);
+    } catch {
+      // A closing socket; its client resumes from its last seq.
+    }
+  }
+}
+
+export function send(ws: WebSocket, frame: ServerToSubscriberFrame): void {
+  ws.send(JSON.stringify(frame));
+}

@@ -1,0 +1,237 @@
+/**
+ * The workspace Durable Object: projects, the event log, the agent link and
+ * event subscribers of one workspace. The Worker calls its RPC methods and
+ * hands it WebSocket upgrades; it never touches the developer's files.
+ */
+
+import { DurableObject } from "cloudflare:workers";
+import {
+  type AgentMethod,
+  AgentToServerFrame,
+  CloseCode,
+  type EventListResponse,
+  type EventsQuery,
+  HEARTBEAT_ACK_TEXT,
+  HEARTBEAT_TEXT,
+  type HealthResponse,
+  type MethodParams,
+  type MethodResult,
+  PROTOCOL_VERSION,
+  parseFrame,
+  type ServerToAgentFrame,
+} from "@att/shared";
+import { drizzle } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import migrations from "../../drizzle/migrations.js";
+import type { Env } from "../env.ts";
+import { log } from "../log.ts";
+import { AgentLink, safeClose } from "./agent-link.ts";
+import { AgentState } from "./agent-state.ts";
+import { EventLog, type WorkspaceDb } from "./event-log.ts";
+import { failure, type Outcome, success } from "./outcome.ts";
+import { ProjectStore } from "./project-store.ts";
+import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, writeAttachment } from "./sockets.ts";
+import { broadcast, replay, send } from "./subscribers.ts";
+import { acceptSocket, notFound } from "./upgrade.ts";
+
+const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
+
+export class Workspace extends DurableObject<Env> {
+  readonly #db: WorkspaceDb;
+  readonly #events: EventLog;
+  readonly #projects: ProjectStore;
+  readonly #agentState: AgentState;
+  readonly #link: AgentLink;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#db = drizzle(ctx.storage, { logger: false });
+    this.#events = new EventLog(this.#db);
+    this.#projects = new ProjectStore(this.#db);
+    this.#agentState = new AgentState(this.#db);
+    this.#link = new AgentLink(ctx);
+    ctx.blockConcurrencyWhile(async () => {
+      await migrate(this.#db, migrations);
+    });
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_ACK_TEXT));
+  }
+
+  // --- RPC ------------------------------------------------------------------
+
+  health(): HealthResponse["agent"] {
+    const ws = this.#link.socket();
+    const record = this.#agentState.read();
+    if (ws === undefined || this.#link.closeIfSilent(ws)) {
+      return {
+        connected: false,
+        agentId: record?.agentId ?? null,
+        connectedAt: null,
+        lastHeartbeatAt: null,
+        capabilities: record?.capabilities ?? null,
+      };
+    }
+    return {
+      connected: true,
+      agentId: record?.agentId ?? null,
+      connectedAt: record?.connectedAt ?? null,
+      lastHeartbeatAt: new Date(this.#link.lastHeardAt(ws)).toISOString(),
+      capabilities: record?.capabilities ?? null,
+    };
+  }
+
+  async listProjects(requestId: string): Promise<Outcome<MethodResult<"projects.list">>> {
+    const outcome = await this.#call("projects.list", {}, requestId);
+    if (outcome.ok) this.#projects.upsert(outcome.value.projects);
+    return outcome;
+  }
+
+  async getProject(projectId: string, requestId: string): Promise<Outcome<MethodResult<"projects.get">>> {
+    const outcome = await this.#call("projects.get", { projectId }, requestId);
+    if (outcome.ok) this.#projects.upsert([outcome.value.project]);
+    return outcome;
+  }
+
+  ping(payload: string, requestId: string): Promise<Outcome<MethodResult<"agent.ping">>> {
+    return this.#call("agent.ping", { payload }, requestId);
+  }
+
+  emitDiagnosticEvents(
+    projectId: string,
+    count: number,
+    requestId: string,
+  ): Promise<Outcome<MethodResult<"diagnostics.emitEvents">>> {
+    return this.#call("diagnostics.emitEvents", { projectId, count }, requestId);
+  }
+
+  listEvents(projectId: string, query: EventsQuery): Outcome<EventListResponse> {
+    if (!this.#knowsProject(projectId)) return failure(unknownProject(projectId));
+    const events = this.#events.list(projectId, { ...query, limit: query.limit + 1 });
+    const hasMore = events.length > query.limit;
+    const page = hasMore ? events.slice(0, query.limit) : events;
+    return success({ events: page, hasMore, nextAfter: page.at(-1)?.seq ?? query.after });
+  }
+
+  // --- WebSocket upgrades (from the Worker, already authenticated) -----------
+
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+    if (url.pathname === "/agent") return this.#acceptAgent(request);
+    const match = /^\/projects\/([^/]+)\/subscribe$/.exec(url.pathname);
+    if (match?.[1] !== undefined) {
+      const projectId = decodeURIComponent(match[1]);
+      if (!this.#knowsProject(projectId))
+        return notFound({ ...unknownProject(projectId), requestId, instance: url.pathname });
+      return this.#acceptSubscriber(request, projectId, Number(url.searchParams.get("after") ?? "0"));
+    }
+    return notFound({ code: "not_found", message: `no route ${url.pathname}`, requestId, instance: url.pathname });
+  }
+
+  #acceptAgent(request: Request): Response {
+    for (const old of this.ctx.getWebSockets(AGENT_TAG))
+      safeClose(old, CloseCode.replaced, "replaced by a newer agent connection");
+    return acceptSocket(this.ctx, request, [AGENT_TAG], (ws) => {
+      writeAttachment(ws, { role: "agent", ready: false, agentId: null, connectedAt: new Date().toISOString() });
+    });
+  }
+
+  #acceptSubscriber(request: Request, projectId: string, after: number): Response {
+    return acceptSocket(this.ctx, request, [SUBSCRIBER_TAG, projectTag(projectId)], (ws) => {
+      writeAttachment(ws, { role: "subscriber", projectId });
+      const seq = replay({ ws, log: this.#events, projectId, after });
+      send(ws, { type: "ready", projectId, seq, at: new Date().toISOString() });
+    });
+  }
+
+  // --- WebSocket messages ----------------------------------------------------
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    const attachment = readAttachment(ws);
+    if (attachment?.role !== "agent") return; // Subscribers only listen; anything they send is ignored.
+    this.#link.touch();
+    const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+    const parsed = parseFrame(AgentToServerFrame, text);
+    if (!parsed.ok) {
+      if (parsed.tooLarge) safeClose(ws, CloseCode.messageTooBig, "frame too large");
+      else this.#sendAgent(ws, { type: "error", error: parsed.error });
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type !== "hello" && !attachment.ready) {
+      safeClose(ws, CloseCode.invalidFrame, "hello must come first");
+      return;
+    }
+    switch (frame.type) {
+      case "hello": {
+        if (frame.protocolVersion !== PROTOCOL_VERSION) {
+          safeClose(ws, CloseCode.protocolVersion, `protocol ${PROTOCOL_VERSION} required`);
+          return;
+        }
+        writeAttachment(ws, { ...attachment, ready: true, agentId: frame.agentId });
+        this.#agentState.connected(frame.agentId, frame.capabilities);
+        this.#projects.upsert(frame.projects);
+        this.#sendAgent(ws, {
+          type: "hello.ack",
+          protocolVersion: PROTOCOL_VERSION,
+          serverVersion: this.env.ATT_VERSION,
+        });
+        this.#link.resendPending(ws);
+        log("info", "agent connected", { agentId: frame.agentId });
+        return;
+      }
+      case "response":
+        this.#link.onResponse(frame);
+        this.#sendAgent(ws, { type: "response.ack", id: frame.id });
+        return;
+      case "event": {
+        const { event, duplicate } = this.#events.append(frame.event);
+        if (!duplicate) broadcast(this.ctx, event);
+        this.#sendAgent(ws, { type: "event.ack", eventId: event.id, seq: event.seq });
+        return;
+      }
+      case "heartbeat":
+        this.#sendAgent(ws, { type: "heartbeat.ack" });
+        return;
+      case "error":
+        log("warn", "agent reported a protocol error", { code: frame.error.code, detail: frame.error.message });
+        return;
+    }
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    const attachment = readAttachment(ws);
+    if (attachment?.role === "agent" && attachment.ready) {
+      this.#agentState.disconnected();
+      log("info", "agent disconnected", { agentId: attachment.agentId, code, reason });
+    }
+    // 1005/1006 are not valid to send; answer a peer's close with a normal one.
+    safeClose(ws, code === 1005 || code === 1006 ? CloseCode.normal : code, reason);
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    safeClose(ws, CloseCode.internalError, "socket error");
+  }
+
+  // --- helpers ---------------------------------------------------------------
+
+  #knowsProject(projectId: string): boolean {
+    return this.#projects.exists(projectId) || this.#events.hasEvents(projectId);
+  }
+
+  #call<M extends AgentMethod>(method: M, params: MethodParams<M>, requestId: string) {
+    const timeoutMs = Number(this.env.ATT_AGENT_TIMEOUT_MS ?? DEFAULT_AGENT_TIMEOUT_MS);
+    return this.#link.call({ method, params, requestId, timeoutMs });
+  }
+
+  #sendAgent(ws: WebSocket, frame: ServerToAgentFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The link dropped; the agent resends what was not acknowledged.
+    }
+  }
+}
+
+function unknownProject(projectId: string) {
+  return { code: "not_found" as const, message: `no project with id '${projectId}'` };
+}
