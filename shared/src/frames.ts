@@ -52,7 +52,13 @@ export const HeartbeatAckFrame = z.object({ type: z.literal("heartbeat.ack") });
 
 export const ErrorFrame = z.object({ type: z.literal("error"), error: WireError });
 
-export const AgentToServerFrame = z.union([HelloFrame, ResponseFrame, EventFrame, HeartbeatFrame, ErrorFrame]);
+export const AgentToServerFrame = z.discriminatedUnion("type", [
+  HelloFrame,
+  ResponseFrame,
+  EventFrame,
+  HeartbeatFrame,
+  ErrorFrame,
+]);
 export type AgentToServerFrame = z.infer<typeof AgentToServerFrame>;
 
 // --- control plane -> agent -------------------------------------------------
@@ -86,7 +92,7 @@ export const EventAckFrame = z.object({
   seq: z.number().int().min(1),
 });
 
-export const ServerToAgentFrame = z.union([
+export const ServerToAgentFrame = z.discriminatedUnion("type", [
   HelloAckFrame,
   RequestFrame,
   ResponseAckFrame,
@@ -106,7 +112,11 @@ export const SubscriberReadyFrame = z.object({
   seq: z.number().int().min(0),
   at: Timestamp,
 });
-export const ServerToSubscriberFrame = z.union([SubscriberEventFrame, SubscriberReadyFrame, ErrorFrame]);
+export const ServerToSubscriberFrame = z.discriminatedUnion("type", [
+  SubscriberEventFrame,
+  SubscriberReadyFrame,
+  ErrorFrame,
+]);
 export type ServerToSubscriberFrame = z.infer<typeof ServerToSubscriberFrame>;
 
 // --- parsing ---------------------------------------------------------------

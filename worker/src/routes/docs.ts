@@ -17,6 +17,24 @@ export function registerDocs(app: OpenAPIHono<AppBindings>): void {
     scheme: "bearer",
     description: "ATT_TOKEN for users and scripts; the agent uses its pairing token on /api/v1/agent/ws.",
   });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: OPENAPI_PATH,
+    tags: ["system"],
+    summary: "This OpenAPI 3.1 document",
+    security: [{ bearerAuth: [] }],
+    responses: {
+      200: { description: "The document", content: { "application/json": { schema: { type: "object" } } } },
+    },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: "/api/v1/docs",
+    tags: ["system"],
+    summary: "Interactive API docs (HTML; reads the token from the #token= fragment)",
+    security: [],
+    responses: { 200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } } },
+  });
   app.doc31(OPENAPI_PATH, (c) => ({
     openapi: "3.1.0",
     info: {

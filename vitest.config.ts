@@ -1,0 +1,41 @@
+/**
+ * One `npm test` for everything: protocol and agent unit tests in Node, Worker
+ * and Durable Object tests inside workerd, and integration tests that start
+ * the real wrangler dev and agent processes.
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: "shared", include: ["shared/test/**/*.test.ts"], environment: "node" } },
+      { test: { name: "agent", include: ["agent/test/**/*.test.ts"], environment: "node" } },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ATT_TOKEN: "test-user-token",
+                ATT_AGENT_TOKEN: "test-agent-token",
+                ATT_AGENT_TIMEOUT_MS: "2000",
+              },
+            },
+          }),
+        ],
+        test: { name: "worker", include: ["worker/test/**/*.test.ts"] },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
