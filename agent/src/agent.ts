@@ -15,8 +15,6 @@ export interface RunningAgent {
   stop: () => Promise<void>;
 }
 
-const EVENT_WINDOW = 256;
-
 export function startAgent(config: AgentConfig): RunningAgent {
   mkdirSync(config.projectsDir, { recursive: true });
   const { db, close } = openAgentDb(config.stateDir);
@@ -36,7 +34,7 @@ export function startAgent(config: AgentConfig): RunningAgent {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
-    window: EVENT_WINDOW,
+    window: config.eventWindow,
   });
   link.start();
   return {

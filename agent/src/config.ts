@@ -14,6 +14,8 @@ export interface AgentConfig {
   heartbeatTimeoutMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Most events in flight (sent, not yet acknowledged) on the link. */
+  eventWindow: number;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +53,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
     heartbeatTimeoutMs: positive(values.ATT_HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS),
     backoffBaseMs: positive(values.ATT_BACKOFF_BASE_MS, 250),
     backoffMaxMs: positive(values.ATT_BACKOFF_MAX_MS, 10_000),
+    eventWindow: positive(values.ATT_EVENT_WINDOW, 256),
   };
 }
 

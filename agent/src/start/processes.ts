@@ -9,6 +9,8 @@ import { createWriteStream } from "node:fs";
 export interface GroupProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
+  /** Sends a signal to the whole group (no-op once it is gone). */
+  signal: (name: NodeJS.Signals) => void;
   stop: (graceMs?: number) => Promise<void>;
 }
 
@@ -41,7 +43,9 @@ export function startGroup(options: {
   return {
     child,
     exited,
+    signal,
     stop: async (graceMs = 5000) => {
+      signal("SIGCONT"); // a stopped group cannot act on SIGTERM
       signal("SIGTERM");
       const timer = setTimeout(() => signal("SIGKILL"), graceMs);
       await exited;

@@ -1,0 +1,135 @@
+/** Operations against real directories and a real git repository. */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { executeRequest, rejectMalformedRequest } from "../src/link/requests.ts";
+import { ProjectCatalog } from "../src/operations/projects.ts";
+import { type OpenedDb, openAgentDb } from "../src/state/db.ts";
+import { Outbox } from "../src/state/outbox.ts";
+
+let dir: string;
+let root: string;
+let opened: OpenedDb;
+let catalog: ProjectCatalog;
+let outbox: Outbox;
+let queued = 0;
+const context = () => ({ catalog, outbox, eventsQueued: () => (queued += 1) });
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "att-agent-ops-"));
+  root = path.join(dir, "projects");
+  opened = openAgentDb(path.join(dir, "state"));
+  catalog = new ProjectCatalog({ db: opened.db, root });
+  outbox = new Outbox(opened.db);
+  queued = 0;
+});
+afterEach(() => {
+  opened.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("ProjectCatalog", () => {
+  it("lists directories (not files, not hidden), with ids stable across scans", async () => {
+    mkdirSync(path.join(root, "alpha", "configs"), { recursive: true });
+    writeFileSync(path.join(root, "alpha", "configs", "config.yml"), "workflow: {}\n");
+    mkdirSync(path.join(root, "beta"));
+    mkdirSync(path.join(root, ".hidden"));
+    writeFileSync(path.join(root, "notes.txt"), "x");
+    const first = await catalog.list();
+    expect(first.map((p) => p.name)).toEqual(["alpha", "beta"]);
+    expect(first[0]).toMatchObject({
+      natConfigPath: "configs/config.yml",
+      status: "created",
+      path: path.join(root, "alpha"),
+    });
+    expect((await catalog.list()).map((p) => p.id)).toEqual(first.map((p) => p.id));
+  });
+
+  it("drops a project whose directory is gone", async () => {
+    mkdirSync(path.join(root, "gone"), { recursive: true });
+    const [project] = await catalog.list();
+    rmSync(path.join(root, "gone"), { recursive: true });
+    expect(await catalog.list()).toEqual([]);
+    await expect(catalog.get(project?.id ?? "")).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("reports a clone's origin and status", async () => {
+    const repo = path.join(root, "cloned");
+    mkdirSync(repo, { recursive: true });
+    execFileSync("git", ["init", "-q", repo]);
+    execFileSync("git", ["-C", repo, "remote", "add", "origin", "https://example.com/x.git"]);
+    const [project] = await catalog.list();
+    expect(project).toMatchObject({ gitRemote: "https://example.com/x.git", status: "cloned" });
+  });
+
+  it("an empty or missing root lists nothing", async () => {
+    expect(await catalog.list()).toEqual([]);
+  });
+});
+
+describe("executeRequest", () => {
+  it("answers ping and projects.list", async () => {
+    mkdirSync(path.join(root, "one"), { recursive: true });
+    const ping = await executeRequest(
+      { type: "request", id: "1", method: "agent.ping", params: { payload: "x" } },
+      context(),
+    );
+    expect(ping).toMatchObject({ id: "1", ok: true, result: { payload: "x" } });
+    const list = await executeRequest({ type: "request", id: "2", method: "projects.list", params: {} }, context());
+    expect(list).toMatchObject({ ok: true, result: { projects: [{ name: "one" }] } });
+  });
+
+  it("turns an operation's failure into an error answer with its code", async () => {
+    const answer = await executeRequest(
+      { type: "request", id: "3", method: "projects.get", params: { projectId: "missing" } },
+      context(),
+    );
+    expect(answer).toEqual({
+      type: "response",
+      id: "3",
+      ok: false,
+      error: { code: "not_found", message: "no project with id 'missing'" },
+    });
+  });
+
+  it("queues a diagnostic burst in the outbox before answering", async () => {
+    mkdirSync(path.join(root, "one"), { recursive: true });
+    const [project] = await catalog.list();
+    const answer = await executeRequest(
+      {
+        type: "request",
+        id: "4",
+        method: "diagnostics.emitEvents",
+        params: { projectId: project?.id ?? "", count: 25 },
+      },
+      context(),
+    );
+    expect(answer).toMatchObject({ ok: true, result: { emitted: 25 } });
+    expect(outbox.size()).toBe(25);
+    expect(outbox.after(0, 100).map((e) => e.event.payload.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
+    expect(queued).toBe(1);
+  });
+});
+
+describe("rejectMalformedRequest", () => {
+  const error = { code: "validation_failed" as const, message: "bad" };
+  it("answers a request for an unknown method with unknown_method", () => {
+    const text = JSON.stringify({ type: "request", id: "9", method: "shell.exec", params: {} });
+    expect(rejectMalformedRequest(text, error)).toMatchObject({
+      id: "9",
+      ok: false,
+      error: { code: "unknown_method" },
+    });
+  });
+  it("answers a known method with bad params with the validation error", () => {
+    const text = JSON.stringify({ type: "request", id: "9", method: "projects.get", params: {} });
+    expect(rejectMalformedRequest(text, error)).toMatchObject({ ok: false, error });
+  });
+  it("ignores frames that are not requests or have no id", () => {
+    expect(rejectMalformedRequest("{", error)).toBeNull();
+    expect(rejectMalformedRequest(JSON.stringify({ type: "request" }), error)).toBeNull();
+    expect(rejectMalformedRequest(JSON.stringify({ type: "other", id: "1" }), error)).toBeNull();
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Starts the real stack for integration tests: `wrangler dev` (workerd with
+ * Durable Objects on disk) and real agent processes, on a free port, in a
+ * temporary directory. Everything is ended as a process group on dispose.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { type ControlPlane, startControlPlane, waitForHealth } from "../../agent/src/start/control-plane.ts";
+import { type GroupProcess, startGroup } from "../../agent/src/start/processes.ts";
+
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface StackOptions {
+  agentTimeoutMs?: number;
+}
+
+export class Stack {
+  readonly dir: string;
+  readonly port: number;
+  readonly userToken = `user-${crypto.randomUUID()}`;
+  readonly agentToken = `agent-${crypto.randomUUID()}`;
+  readonly projectsDir: string;
+  readonly agentStateDir: string;
+  readonly #options: StackOptions;
+  #controlPlane: ControlPlane | null = null;
+  readonly #agents = new Set<GroupProcess>();
+  #agentCount = 0;
+
+  private constructor(port: number, options: StackOptions) {
+    this.port = port;
+    this.#options = options;
+    this.dir = mkdtempSync(path.join(os.tmpdir(), "att-it-"));
+    this.projectsDir = path.join(this.dir, "projects");
+    this.agentStateDir = path.join(this.dir, "agent-state");
+    mkdirSync(this.projectsDir);
+  }
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const stack = new Stack(await freePort(), options);
+    await stack.startControlPlane();
+    return stack;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async startControlPlane(): Promise<void> {
+    this.#controlPlane = startControlPlane({
+      repoRoot,
+      port: this.port,
+      userToken: this.userToken,
+      agentToken: this.agentToken,
+      persistTo: path.join(this.dir, "state"),
+      runDir: path.join(this.dir, "run"),
+      extraVars: { ATT_AGENT_TIMEOUT_MS: String(this.#options.agentTimeoutMs ?? 30_000) },
+    });
+    await waitForHealth({
+      url: this.url,
+      ready: () => true,
+      timeoutMs: 60_000,
+      exited: this.#controlPlane.process.exited,
+    });
+  }
+
+  async stopControlPlane(): Promise<void> {
+    await this.#controlPlane?.stop();
+    this.#controlPlane = null;
+  }
+
+  /** Starts `att-agent` as its own process (and process group). */
+  startAgent(): GroupProcess {
+    this.#agentCount += 1;
+    const agent = startGroup({
+      command: process.execPath,
+      args: [path.join(repoRoot, "agent", "bin", "att-agent.js")],
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        ATT_SERVER: this.url,
+        ATT_AGENT_TOKEN: this.agentToken,
+        ATT_PROJECTS_DIR: this.projectsDir,
+        ATT_AGENT_STATE_DIR: this.agentStateDir,
+        ATT_HEARTBEAT_INTERVAL_MS: "1000",
+        ATT_HEARTBEAT_TIMEOUT_MS: "3000",
+        ATT_BACKOFF_BASE_MS: "100",
+        ATT_BACKOFF_MAX_MS: "1000",
+        ATT_EVENT_WINDOW: "4",
+      },
+      logFile: path.join(this.dir, `agent-${this.#agentCount}.log`),
+    });
+    this.#agents.add(agent);
+    void agent.exited.then(() => this.#agents.delete(agent));
+    return agent;
+  }
+
+  async waitForAgent(connected = true, timeoutMs = 30_000): Promise<void> {
+    await waitForHealth({ url: this.url, ready: (h) => h.agent.connected === connected, timeoutMs });
+  }
+
+  api(pathname: string, init: RequestInit & { token?: string | null } = {}): Promise<Response> {
+    const { token = this.userToken, ...rest } = init;
+    const headers = new Headers(rest.headers);
+    if (token !== null) headers.set("authorization", `Bearer ${token}`);
+    if (rest.body !== undefined) headers.set("content-type", "application/json");
+    return fetch(`${this.url}${pathname}`, { ...rest, headers });
+  }
+
+  async json<T>(pathname: string, init: RequestInit = {}): Promise<T> {
+    const response = await this.api(pathname, init);
+    if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  }
+
+  subscribe(projectId: string, after = 0): Subscriber {
+    return new Subscriber(`ws://127.0.0.1:${this.port}/api/v1/projects/${projectId}/ws?after=${after}`, this.userToken);
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.#agents].map((a) => a.stop(2000)));
+    await this.stopControlPlane();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface SeenEvent {
+  id: string;
+  seq: number;
+  payload: { index?: number };
+}
+
+/** A live subscriber that records every event frame it receives. */
+export class Subscriber {
+  readonly events: SeenEvent[] = [];
+  readonly ready: Promise<void>;
+  readonly #ws: WebSocket;
+
+  constructor(url: string, token: string) {
+    this.#ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+    this.ready = new Promise((resolve, reject) => {
+      this.#ws.on("error", reject);
+      this.#ws.on("message", (data) => {
+        const frame = JSON.parse(data.toString()) as { type: string; event?: SeenEvent };
+        if (frame.type === "ready") resolve();
+        if (frame.type === "event" && frame.event) this.events.push(frame.event);
+      });
+    });
+  }
+
+  async waitFor(count: number, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.events.length < count) {
+      if (Date.now() > deadline) throw new Error(`saw ${this.events.length} of ${count} events within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+}
