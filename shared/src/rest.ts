@@ -58,9 +58,15 @@ export const StreamQuery = z.object({
     .meta({ description: "Replay events after this sequence number, then stream live." }),
 });
 
-export const PingRequest = z.object({ payload: z.string().max(1024).default("") }).meta({ id: "PingRequest" });
+export const PingTarget = z
+  .enum(["agent", "control-plane"])
+  .meta({ description: "Who answers: the agent (the full path) or the workspace Durable Object alone." });
+export const PingRequest = z
+  .object({ payload: z.string().max(1024).default(""), target: PingTarget.default("agent") })
+  .meta({ id: "PingRequest" });
+export type PingRequest = z.infer<typeof PingRequest>;
 export const PingResponse = z
-  .object({ payload: z.string(), agentTime: Timestamp, roundTripMs: z.number() })
+  .object({ payload: z.string(), answeredBy: PingTarget, answeredAt: Timestamp, roundTripMs: z.number() })
   .meta({ id: "PingResponse" });
 
 export const EmitEventsRequest = z

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { repoRoot } from "./harness.ts";
+import { repoRoot } from "../support/stack.ts";
 
 it("wrangler deploy --dry-run bundles the Worker with its Durable Object and docs assets", async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), "att-bundle-"));

@@ -6,7 +6,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Project } from "@att/shared";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SeenEvent, Stack } from "./harness.ts";
+import { type SeenEvent, Stack } from "../support/stack.ts";
 
 let stack: Stack | null = null;
 afterEach(async () => {
@@ -54,7 +54,7 @@ describe("control plane and agent, for real", () => {
   });
 
   it("the agent killed mid-stream of 1,000 events: the subscriber ends with all 1,000, in order, once each", async () => {
-    stack = await Stack.start();
+    stack = await Stack.start({ eventWindow: 4 });
     mkdirSync(path.join(stack.projectsDir, "stream"));
     const first = stack.startAgent();
     await stack.waitForAgent();

@@ -100,6 +100,27 @@ describe("bad input", () => {
   });
 });
 
+describe("diagnostics", () => {
+  it("a ping to the control plane is answered by the Durable Object alone", async () => {
+    const response = await api("/api/v1/agent/ping", {
+      method: "POST",
+      body: JSON.stringify({ payload: "p", target: "control-plane" }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ payload: "p", answeredBy: "control-plane" });
+  });
+
+  it("an unknown ping target is 422", async () => {
+    const response = await api("/api/v1/agent/ping", {
+      method: "POST",
+      body: JSON.stringify({ target: "the-moon" }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(response.status).toBe(422);
+  });
+});
+
 describe("OpenAPI", () => {
   it("is a 3.1 document that lists every route with its methods", async () => {
     const response = await api("/api/v1/openapi.json");

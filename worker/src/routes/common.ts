@@ -15,7 +15,7 @@ type Remote<T> = {
 };
 
 export type WorkspaceApi = Remote<
-  Pick<Workspace, "health" | "listProjects" | "getProject" | "ping" | "emitDiagnosticEvents" | "listEvents">
+  Pick<Workspace, "health" | "now" | "listProjects" | "getProject" | "ping" | "emitDiagnosticEvents" | "listEvents">
 > & { fetch(request: Request): Promise<Response> };
 
 export function workspace(env: Env): WorkspaceApi {

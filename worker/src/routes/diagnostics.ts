@@ -7,6 +7,7 @@ import {
   EmitEventsResponse,
   type MethodResult,
   PingRequest,
+  type PingRequest as PingRequestBody,
   PingResponse,
   ProjectIdParam,
 } from "@att/shared";
@@ -18,7 +19,7 @@ const ping = createRoute({
   method: "post",
   path: "/api/v1/agent/ping",
   tags: ["agent"],
-  summary: "Round trip through the agent",
+  summary: "Round trip through the agent, or to the Durable Object alone",
   security: bearerSecurity,
   request: { body: { content: { "application/json": { schema: PingRequest } }, required: false } },
   responses: {
@@ -48,9 +49,12 @@ const emit = createRoute({
 export function registerDiagnostics(app: OpenAPIHono<AppBindings>): void {
   app.openapi(ping, async (c) => {
     const started = Date.now();
-    const { payload } = c.req.valid("json");
-    const result: MethodResult<"agent.ping"> = unwrap(await workspace(c.env).ping(payload ?? "", requestIdOf(c)));
-    return c.json({ ...result, roundTripMs: Date.now() - started }, 200);
+    // The body is optional: without one the validator hands over an empty object.
+    const { payload = "", target = "agent" } = c.req.valid("json") as Partial<PingRequestBody>;
+    const stub = workspace(c.env);
+    const answeredAt =
+      target === "agent" ? unwrap(await stub.ping(payload, requestIdOf(c))).agentTime : await stub.now();
+    return c.json({ payload, answeredBy: target, answeredAt, roundTripMs: Date.now() - started }, 200);
   });
   app.openapi(emit, async (c) => {
     const { id } = c.req.valid("param");

@@ -91,6 +91,11 @@ export class Workspace extends DurableObject<Env> {
     return outcome;
   }
 
+  /** The Durable Object's own answer: the baseline for the agent round trip. */
+  now(): string {
+    return new Date().toISOString();
+  }
+
   ping(payload: string, requestId: string): Promise<Outcome<MethodResult<"agent.ping">>> {
     return this.#call("agent.ping", { payload }, requestId);
   }

@@ -28,6 +28,8 @@ export async function freePort(): Promise<number> {
 
 export interface StackOptions {
   agentTimeoutMs?: number;
+  /** Events in flight on the agent link; small values make streams slow enough to interrupt. */
+  eventWindow?: number;
 }
 
 export class Stack {
@@ -101,7 +103,8 @@ export class Stack {
         ATT_HEARTBEAT_TIMEOUT_MS: "3000",
         ATT_BACKOFF_BASE_MS: "100",
         ATT_BACKOFF_MAX_MS: "1000",
-        ATT_EVENT_WINDOW: "4",
+        ATT_EVENT_WINDOW: String(this.#options.eventWindow ?? 256),
+        ATT_LOG_LEVEL: "warn",
       },
       logFile: path.join(this.dir, `agent-${this.#agentCount}.log`),
     });

@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: figures for the agent link on the real stack (wrangler dev
+ * + a real agent process), printed side by side in one run:
+ *  1. round trip client → Worker → Durable Object → agent → back, against the
+ *     same request answered by the Durable Object alone, at 1, 10 and 50
+ *     concurrent clients (p50, p99, requests/s);
+ *  2. events/s from the agent to 10 subscribers, checking zero loss.
+ * Not a test: it asserts nothing about speed.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Project } from "@att/shared";
+import { Stack, type Subscriber } from "../support/stack.ts";
+
+const DURATION_MS = Number(process.env.ATT_BENCH_MS ?? 3000);
+const CONCURRENCY = [1, 10, 50];
+const EVENTS = Number(process.env.ATT_BENCH_EVENTS ?? 5000);
+const SUBSCRIBERS = 10;
+
+type Target = "agent" | "control-plane";
+
+interface Row {
+  target: Target;
+  clients: number;
+  requests: number;
+  p50: number;
+  p99: number;
+  rps: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function measure(stack: Stack, target: Target, clients: number): Promise<Row> {
+  const latencies: number[] = [];
+  const body = JSON.stringify({ target });
+  const end = performance.now() + DURATION_MS;
+  const client = async () => {
+    while (performance.now() < end) {
+      const started = performance.now();
+      const response = await stack.api("/api/v1/agent/ping", { method: "POST", body });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`ping failed: ${response.status}`);
+      latencies.push(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, client));
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    target,
+    clients,
+    requests: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    rps: (latencies.length / elapsed) * 1000,
+  };
+}
+
+async function fanOut(
+  stack: Stack,
+  projectId: string,
+): Promise<{ seconds: number; perSecond: number; lossFree: boolean }> {
+  const subscribers: Subscriber[] = Array.from({ length: SUBSCRIBERS }, () => stack.subscribe(projectId));
+  await Promise.all(subscribers.map((s) => s.ready));
+  const started = performance.now();
+  await stack.json(`/api/v1/projects/${projectId}/diagnostics/events`, {
+    method: "POST",
+    body: JSON.stringify({ count: EVENTS }),
+  });
+  await Promise.all(subscribers.map((s) => s.waitFor(EVENTS, 300_000)));
+  const seconds = (performance.now() - started) / 1000;
+  const lossFree = subscribers.every((s) => s.events.length === EVENTS && s.events.every((e, i) => e.seq === i + 1));
+  for (const s of subscribers) s.close();
+  return { seconds, perSecond: EVENTS / seconds, lossFree };
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+
+async function main(): Promise<void> {
+  const stack = await Stack.start();
+  try {
+    mkdirSync(path.join(stack.projectsDir, "bench"));
+    stack.startAgent();
+    await stack.waitForAgent();
+    const { projects } = await stack.json<{ projects: Project[] }>("/api/v1/projects");
+    const project = projects.find((p) => p.name === "bench");
+    if (project === undefined) throw new Error("bench project missing");
+
+    for (const target of ["control-plane", "agent"] as const) await measure(stack, target, 5); // warm-up
+    console.log(`\nRound trip, ${DURATION_MS} ms per cell (POST /api/v1/agent/ping)`);
+    console.log("clients | path                         | requests |  p50 ms  |  p99 ms  |  req/s");
+    for (const clients of CONCURRENCY) {
+      for (const target of ["control-plane", "agent"] as const) {
+        const row = await measure(stack, target, clients);
+        const label = target === "agent" ? "Worker → DO → agent → back" : "Worker → DO → back (baseline)";
+        console.log(
+          `${String(clients).padStart(7)} | ${label.padEnd(28)} | ${String(row.requests).padStart(8)} |${fmt(row.p50, 2)} |${fmt(row.p99, 2)} |${fmt(row.rps)}`,
+        );
+      }
+    }
+
+    const fan = await fanOut(stack, project.id);
+    console.log(
+      `\nEvents agent → ${SUBSCRIBERS} subscribers: ${EVENTS} events in ${fan.seconds.toFixed(2)} s = ${fan.perSecond.toFixed(0)} events/s per subscriber, ${(fan.perSecond * SUBSCRIBERS).toFixed(0)} deliveries/s; zero loss: ${fan.lossFree ? "yes" : "NO"}`,
+    );
+    console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
+    if (!fan.lossFree) process.exitCode = 1;
+  } finally {
+    await stack.dispose();
+  }
+}
+
+await main();
