@@ -69,7 +69,6 @@ export function linkUrl(server: string): string {
 function positive(value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new ConfigError(`expected a positive number of milliseconds, got '${value}'`);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`expected a positive whole number, got '${value}'`);
   return n;
 }
