@@ -91,13 +91,13 @@ async function main(): Promise<void> {
 
     for (const target of ["control-plane", "agent"] as const) await measure(stack, target, 5); // warm-up
     console.log(`\nRound trip, ${DURATION_MS} ms per cell (POST /api/v1/agent/ping)`);
-    console.log("clients | path                         | requests |  p50 ms  |  p99 ms  |  req/s");
+    console.log("clients | path                          | requests |  p50 ms  |  p99 ms  |  req/s");
     for (const clients of CONCURRENCY) {
       for (const target of ["control-plane", "agent"] as const) {
         const row = await measure(stack, target, clients);
         const label = target === "agent" ? "Worker → DO → agent → back" : "Worker → DO → back (baseline)";
         console.log(
-          `${String(clients).padStart(7)} | ${label.padEnd(28)} | ${String(row.requests).padStart(8)} |${fmt(row.p50, 2)} |${fmt(row.p99, 2)} |${fmt(row.rps)}`,
+          `${String(clients).padStart(7)} | ${label.padEnd(29)} | ${String(row.requests).padStart(8)} |${fmt(row.p50, 2)} |${fmt(row.p99, 2)} |${fmt(row.rps)}`,
         );
       }
     }
