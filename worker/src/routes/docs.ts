@@ -81,6 +81,6 @@ export const DOCS_INIT = `(() => {
   if (fromFragment) { sessionStorage.setItem("att.token", fromFragment); history.replaceState(null, "", location.pathname); }
   const token = sessionStorage.getItem("att.token");
   const withToken = (request) => { if (token && !request.headers.Authorization) request.headers.Authorization = "Bearer " + token; return request; };
-  const ui = SwaggerUIBundle({ url: "${OPENAPI_PATH}", dom_id: "#docs", requestInterceptor: withToken, persistAuthorization: true });
+  const ui = SwaggerUIBundle({ url: "${OPENAPI_PATH}", dom_id: "#docs", requestInterceptor: withToken, persistAuthorization: true, validatorUrl: null });
   if (token) ui.preauthorizeApiKey("bearerAuth", token);
 })();`;
