@@ -1,6 +1,7 @@
 /** Request id, access log, body size limit and authentication for every request. */
 import { MAX_BODY_BYTES } from "@att/shared";
 import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import type { AppBindings } from "../env.ts";
 import { log } from "../log.ts";
 import { ApiError } from "./api-error.ts";
@@ -37,17 +38,14 @@ function withRequestId(c: Context<AppBindings>, id: string): void {
   }
 }
 
-export const bodyLimit = (): MiddlewareHandler<AppBindings> => async (c, next) => {
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > MAX_BODY_BYTES)
-    throw new ApiError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-  if (c.req.raw.body !== null && c.req.header("content-length") === undefined) {
-    const size = (await c.req.raw.clone().arrayBuffer()).byteLength;
-    if (size > MAX_BODY_BYTES)
+/** Hono's limiter counts the streamed bytes, so chunked bodies without a length are capped too. */
+export const bodyLimit = (): MiddlewareHandler<AppBindings> =>
+  honoBodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
       throw new ApiError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-  }
-  await next();
-};
+    },
+  });
 
 /** Paths anyone may read: liveness, and the static shell of the API docs page (it holds no data). */
 const PUBLIC_PATHS = new Set([
