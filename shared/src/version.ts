@@ -13,3 +13,7 @@ export const MAX_BODY_BYTES = 1_048_576;
 /** How often the agent sends a heartbeat, and how long silence means a dead link. */
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 export const HEARTBEAT_TIMEOUT_MS = 30_000;
+
+/** WebSocket subprotocols: browsers cannot set headers, so they offer `att.v1, att.bearer.<token>`. */
+export const APP_SUBPROTOCOL = "att.v1";
+export const TOKEN_SUBPROTOCOL_PREFIX = "att.bearer.";

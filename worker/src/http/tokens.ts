@@ -2,6 +2,8 @@
  * Bearer-token checks. Both sides are hashed to a fixed length first, so the
  * constant-time comparison leaks neither the token nor its length.
  */
+import { TOKEN_SUBPROTOCOL_PREFIX } from "@att/shared";
+
 const encoder = new TextEncoder();
 
 async function sha256(text: string): Promise<ArrayBuffer> {
@@ -13,10 +15,6 @@ export async function tokenMatches(presented: string | null, expected: string | 
   const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
   return crypto.subtle.timingSafeEqual(a, b);
 }
-
-/** Subprotocol prefix browsers use to send the token on a WebSocket (they cannot set headers). */
-export const TOKEN_SUBPROTOCOL_PREFIX = "att.bearer.";
-export const APP_SUBPROTOCOL = "att.v1";
 
 /**
  * Reads the bearer token from `Authorization`, or for WebSocket upgrades from

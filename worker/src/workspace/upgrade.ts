@@ -1,7 +1,6 @@
 /** Accepting hibernatable WebSockets, and the problem answers given instead of an upgrade. */
-import type { ErrorCode } from "@att/shared";
+import { APP_SUBPROTOCOL, type ErrorCode } from "@att/shared";
 import { problemBody, problemResponse } from "../http/api-error.ts";
-import { APP_SUBPROTOCOL } from "../http/tokens.ts";
 
 export function acceptSocket(
   ctx: DurableObjectState,
