@@ -12,8 +12,11 @@ export const timestamp = fc
   .date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
   .map((d) => d.toISOString());
 
-/** JSON without -0, which JSON text cannot carry. */
-export const json: fc.Arbitrary<Json> = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.parse(JSON.stringify(v)) as Json);
+/** Valid JSON values: no -0 (JSON text cannot carry it), no `__proto__` keys (refused by design). */
+export const json: fc.Arbitrary<Json> = fc
+  .jsonValue({ maxDepth: 4 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as Json)
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"'));
 
 export const project: fc.Arbitrary<Project> = fc.record({
   id,
@@ -30,7 +33,11 @@ export const agentEvent: fc.Arbitrary<AgentEvent> = fc.record({
   id: fc.uuid({ version: 4 }),
   projectId: id,
   type: fc.constantFrom(...EventType.options),
-  payload: fc.dictionary(fc.string({ maxLength: 10 }), json, { maxKeys: 5 }),
+  payload: fc.dictionary(
+    fc.string({ maxLength: 10 }).filter((k) => k !== "__proto__"),
+    json,
+    { maxKeys: 5 },
+  ),
   timestamp,
   actor: fc.string({ minLength: 1, maxLength: 128 }),
 });

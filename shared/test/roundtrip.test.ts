@@ -11,7 +11,7 @@ import {
 } from "@att/shared";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { agentEvent, id, project } from "./arbitraries.ts";
+import { agentEvent, id, json, project } from "./arbitraries.ts";
 
 const roundTrip = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
@@ -145,6 +145,26 @@ describe("junk is rejected with a clear error", () => {
         if (!parsed.ok) expect(JSON.stringify(parsed.error.details)).toContain(field);
       }),
     );
+  });
+
+  it("a __proto__ key anywhere in a payload is refused, not silently dropped", () => {
+    for (const payload of ['{"__proto__":{}}', '{"a":[{"__proto__":1}]}']) {
+      const event = {
+        ...JSON.parse(
+          JSON.stringify({
+            id: crypto.randomUUID(),
+            projectId: "p",
+            type: "diagnostic",
+            timestamp: "2026-01-01T00:00:00.000Z",
+            actor: "agent",
+          }),
+        ),
+      };
+      const text = JSON.stringify({ type: "event", event }).replace(/}}$/, `,"payload":${payload}}}`);
+      const parsed = parseFrame(AgentToServerFrame, text);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok) expect(JSON.stringify(parsed.error.details)).toContain("__proto__");
+    }
   });
 
   it("unknown methods and unknown frame types are refused", () => {
