@@ -7,9 +7,6 @@
  *  2. events/s from the agent to 10 subscribers, checking zero loss.
  * Not a test: it asserts nothing about speed.
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
-import type { Project } from "@att/shared";
 import { Stack, type Subscriber } from "../support/stack.ts";
 
 const DURATION_MS = Number(process.env.ATT_BENCH_MS ?? 3000);
@@ -82,12 +79,9 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
 async function main(): Promise<void> {
   const stack = await Stack.start();
   try {
-    mkdirSync(path.join(stack.projectsDir, "bench"));
-    stack.startAgent();
-    await stack.waitForAgent();
-    const { projects } = await stack.json<{ projects: Project[] }>("/api/v1/projects");
-    const project = projects.find((p) => p.name === "bench");
-    if (project === undefined) throw new Error("bench project missing");
+    stack.addProjectDir("bench");
+    await stack.startLinkedAgent();
+    const project = await stack.projectNamed("bench");
 
     for (const target of ["control-plane", "agent"] as const) await measure(stack, target, 5); // warm-up
     console.log(`\nRound trip, ${DURATION_MS} ms per cell (POST /api/v1/agent/ping)`);

@@ -2,9 +2,7 @@
  * The whole path with real processes: wrangler dev (workerd + Durable Objects
  * on disk) and the real att-agent, killed and restarted at awkward moments.
  */
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Project } from "@att/shared";
 import { afterEach, describe, expect, it } from "vitest";
 import { type SeenEvent, Stack } from "../support/stack.ts";
 
@@ -13,13 +11,6 @@ afterEach(async () => {
   await stack?.dispose();
   stack = null;
 });
-
-async function projectNamed(s: Stack, name: string): Promise<Project> {
-  const { projects } = await s.json<{ projects: Project[] }>("/api/v1/projects");
-  const project = projects.find((p) => p.name === name);
-  if (project === undefined) throw new Error(`no project ${name} in ${JSON.stringify(projects)}`);
-  return project;
-}
 
 function expectCompleteStream(events: SeenEvent[], count: number): void {
   expect(events.map((e) => e.seq)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
@@ -30,11 +21,10 @@ function expectCompleteStream(events: SeenEvent[], count: number): void {
 describe("control plane and agent, for real", () => {
   it("answers /projects through the agent, refuses without a token, documents every route", async () => {
     stack = await Stack.start();
-    mkdirSync(path.join(stack.projectsDir, "hello_nat"));
-    stack.startAgent();
-    await stack.waitForAgent();
+    stack.addProjectDir("hello_nat");
+    await stack.startLinkedAgent();
 
-    const project = await projectNamed(stack, "hello_nat");
+    const project = await stack.projectNamed("hello_nat");
     expect(project).toMatchObject({ status: "created", path: path.join(stack.projectsDir, "hello_nat") });
     expect(await stack.json(`/api/v1/projects/${project.id}`)).toEqual({ project });
 
@@ -55,10 +45,9 @@ describe("control plane and agent, for real", () => {
 
   it("the agent killed mid-stream of 1,000 events: the subscriber ends with all 1,000, in order, once each", async () => {
     stack = await Stack.start({ eventWindow: 4 });
-    mkdirSync(path.join(stack.projectsDir, "stream"));
-    const first = stack.startAgent();
-    await stack.waitForAgent();
-    const project = await projectNamed(stack, "stream");
+    stack.addProjectDir("stream");
+    const first = await stack.startLinkedAgent();
+    const project = await stack.projectNamed("stream");
 
     const subscriber = stack.subscribe(project.id);
     await subscriber.ready;
@@ -89,8 +78,7 @@ describe("control plane and agent, for real", () => {
 
   it("a request in flight when the link drops is completed by the next agent", async () => {
     stack = await Stack.start({ agentTimeoutMs: 20_000 });
-    const frozen = stack.startAgent();
-    await stack.waitForAgent();
+    const frozen = await stack.startLinkedAgent();
 
     frozen.signal("SIGSTOP"); // the agent holds the request but cannot answer
     const pending = stack.api("/api/v1/agent/ping", { method: "POST", body: JSON.stringify({ payload: "in-flight" }) });
@@ -106,8 +94,7 @@ describe("control plane and agent, for real", () => {
 
   it("a request in flight with no agent coming back fails clearly with 504", async () => {
     stack = await Stack.start({ agentTimeoutMs: 3000 });
-    const agent = stack.startAgent();
-    await stack.waitForAgent();
+    const agent = await stack.startLinkedAgent();
     agent.signal("SIGSTOP");
     const pending = stack.api("/api/v1/agent/ping", { method: "POST", body: JSON.stringify({}) });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -119,10 +106,9 @@ describe("control plane and agent, for real", () => {
 
   it("restarting the control plane keeps projects and events", async () => {
     stack = await Stack.start();
-    mkdirSync(path.join(stack.projectsDir, "durable"));
-    stack.startAgent();
-    await stack.waitForAgent();
-    const project = await projectNamed(stack, "durable");
+    stack.addProjectDir("durable");
+    await stack.startLinkedAgent();
+    const project = await stack.projectNamed("durable");
     await stack.json(`/api/v1/projects/${project.id}/diagnostics/events`, {
       method: "POST",
       body: JSON.stringify({ count: 10 }),
@@ -142,13 +128,12 @@ describe("control plane and agent, for real", () => {
       hasMore: false,
     });
     await stack.waitForAgent();
-    expect(await projectNamed(stack, "durable")).toMatchObject({ id: project.id });
+    expect(await stack.projectNamed("durable")).toMatchObject({ id: project.id });
   });
 
   it("bad input gets problem+json and the stack keeps serving", async () => {
     stack = await Stack.start();
-    stack.startAgent();
-    await stack.waitForAgent();
+    await stack.startLinkedAgent();
     const malformed = await stack.api("/api/v1/agent/ping", { method: "POST", body: "{oops" });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ code: "invalid_json" });

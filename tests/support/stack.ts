@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Project } from "@att/shared";
 import WebSocket from "ws";
 import { type ControlPlane, startControlPlane, waitForHealth } from "../../agent/src/start/control-plane.ts";
 import { type GroupProcess, startGroup } from "../../agent/src/start/processes.ts";
@@ -111,6 +112,26 @@ export class Stack {
     this.#agents.add(agent);
     void agent.exited.then(() => this.#agents.delete(agent));
     return agent;
+  }
+
+  /** Starts an agent and waits until the control plane reports it linked. */
+  async startLinkedAgent(): Promise<GroupProcess> {
+    const agent = this.startAgent();
+    await this.waitForAgent();
+    return agent;
+  }
+
+  /** Makes a project directory under the agent's projects root. */
+  addProjectDir(name: string): void {
+    mkdirSync(path.join(this.projectsDir, name));
+  }
+
+  /** The project of that name, as the agent lists it through the control plane. */
+  async projectNamed(name: string): Promise<Project> {
+    const { projects } = await this.json<{ projects: Project[] }>("/api/v1/projects");
+    const project = projects.find((p) => p.name === name);
+    if (project === undefined) throw new Error(`no project ${name} in ${JSON.stringify(projects)}`);
+    return project;
   }
 
   async waitForAgent(connected = true, timeoutMs = 30_000): Promise<void> {

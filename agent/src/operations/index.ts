@@ -26,8 +26,7 @@ export const operations: Operations = {
   "projects.get": async ({ projectId }, { catalog }) => ({ project: await catalog.get(projectId) }),
 
   "diagnostics.emitEvents": async ({ projectId, count }, { catalog, outbox, eventsQueued }) => {
-    await catalog.list();
-    if (!catalog.exists(projectId)) throw new OperationError("not_found", `no project with id '${projectId}'`);
+    await catalog.get(projectId); // throws not_found for an unknown project
     const burst = crypto.randomUUID();
     const events: AgentEvent[] = Array.from({ length: count }, (_, index) => ({
       id: crypto.randomUUID(),

@@ -51,11 +51,6 @@ export class ProjectCatalog {
     return this.#describe(row);
   }
 
-  exists(projectId: string): boolean {
-    const row = this.#db.select().from(projects).where(eq(projects.id, projectId)).get();
-    return row !== undefined && existsSync(path.join(this.#root, row.name));
-  }
-
   async #directoryNames(): Promise<string[]> {
     const entries = await readdir(this.#root, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return [];

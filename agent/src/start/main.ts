@@ -32,7 +32,6 @@ async function main(): Promise<void> {
     persistTo: process.env.ATT_STATE_DIR ?? path.join(repoRoot, ".wrangler", "state"),
     runDir,
   });
-  const stopControlPlane = controlPlane.stop;
   try {
     await waitForHealth({
       url: controlPlane.url,
@@ -44,7 +43,7 @@ async function main(): Promise<void> {
     console.error(`The control plane did not start: ${(error as Error).message}.`);
     console.error(tail(controlPlane.logFile));
     console.error("Is the port free? Set ATT_PORT to use another one.");
-    await stopControlPlane();
+    await controlPlane.stop();
     process.exit(1);
   }
 
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`\n${signal}: stopping the agent and the control plane…`);
     await agent.stop();
-    await stopControlPlane();
+    await controlPlane.stop();
     console.log("Stopped.");
     process.exit(0);
   };

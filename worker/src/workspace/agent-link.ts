@@ -17,7 +17,7 @@ import {
 import type { z } from "zod";
 import { log } from "../log.ts";
 import { failure, type Outcome, success } from "./outcome.ts";
-import { AGENT_TAG, readAttachment } from "./sockets.ts";
+import { AGENT_TAG, readAttachment, trySend } from "./sockets.ts";
 
 interface Pending {
   frame: RequestFrame;
@@ -91,7 +91,8 @@ export class AgentLink {
           resolve(result);
         },
       });
-      this.#send(ws, frame);
+      // If the link dropped meanwhile, the request waits for the next hello or its timeout.
+      trySend(ws, frame);
     });
     log("debug", "agent call finished", { requestId, agentRequestId: id, method, ok: outcome.ok });
     if (!outcome.ok) return outcome;
@@ -107,16 +108,7 @@ export class AgentLink {
 
   /** After a (re)connect, sends every request still waiting for an answer. */
   resendPending(ws: WebSocket): void {
-    for (const { frame } of this.#pending.values()) this.#send(ws, frame);
-  }
-
-  #send(ws: WebSocket, frame: RequestFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // The link dropped between lookup and send; the request waits for the
-      // next hello (resendPending) or its timeout.
-    }
+    for (const { frame } of this.#pending.values()) trySend(ws, frame);
   }
 }
 

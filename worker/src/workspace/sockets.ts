@@ -13,6 +13,19 @@ export function readAttachment(ws: WebSocket): SocketAttachment | null {
   return value as SocketAttachment;
 }
 
+/**
+ * Sends a frame; a socket that closed meanwhile is not an error here: the
+ * peer resumes (agent resends unacked work, subscribers reconnect with `after`).
+ */
+export function trySend(ws: WebSocket, frame: object | string): boolean {
+  try {
+    ws.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function writeAttachment(ws: WebSocket, attachment: SocketAttachment): void {
   ws.serializeAttachment(attachment);
 }

@@ -5,7 +5,7 @@
  */
 import { MAX_EVENTS_PAGE, type ServerToSubscriberFrame, type StoredEvent } from "@att/shared";
 import type { EventLog } from "./event-log.ts";
-import { projectTag } from "./sockets.ts";
+import { projectTag, trySend } from "./sockets.ts";
 
 export function replay(options: { ws: WebSocket; log: EventLog; projectId: string; after: number }): number {
   const { ws, log, projectId } = options;
@@ -21,13 +21,8 @@ export function replay(options: { ws: WebSocket; log: EventLog; projectId: strin
 
 export function broadcast(ctx: DurableObjectState, event: StoredEvent): void {
   const text = JSON.stringify({ type: "event", event } satisfies ServerToSubscriberFrame);
-  for (const ws of ctx.getWebSockets(projectTag(event.projectId))) {
-    try {
-      ws.send(text);
-    } catch {
-      // A closing socket; its client resumes from its last seq.
-    }
-  }
+  // A closing socket misses nothing: its client resumes from its last seq.
+  for (const ws of ctx.getWebSockets(projectTag(event.projectId))) trySend(ws, text);
 }
 
 export function send(ws: WebSocket, frame: ServerToSubscriberFrame): void {

@@ -30,7 +30,7 @@ import { AgentState } from "./agent-state.ts";
 import { EventLog, type WorkspaceDb } from "./event-log.ts";
 import { failure, type Outcome, success } from "./outcome.ts";
 import { ProjectStore } from "./project-store.ts";
-import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, writeAttachment } from "./sockets.ts";
+import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, trySend, writeAttachment } from "./sockets.ts";
 import { broadcast, replay, send } from "./subscribers.ts";
 import { acceptSocket, notFound } from "./upgrade.ts";
 
@@ -61,20 +61,12 @@ export class Workspace extends DurableObject<Env> {
   health(): HealthResponse["agent"] {
     const ws = this.#link.socket();
     const record = this.#agentState.read();
-    if (ws === undefined || this.#link.closeIfSilent(ws)) {
-      return {
-        connected: false,
-        agentId: record?.agentId ?? null,
-        connectedAt: null,
-        lastHeartbeatAt: null,
-        capabilities: record?.capabilities ?? null,
-      };
-    }
+    const connected = ws !== undefined && !this.#link.closeIfSilent(ws);
     return {
-      connected: true,
+      connected,
       agentId: record?.agentId ?? null,
-      connectedAt: record?.connectedAt ?? null,
-      lastHeartbeatAt: new Date(this.#link.lastHeardAt(ws)).toISOString(),
+      connectedAt: connected ? (record?.connectedAt ?? null) : null,
+      lastHeartbeatAt: connected ? new Date(this.#link.lastHeardAt(ws)).toISOString() : null,
       capabilities: record?.capabilities ?? null,
     };
   }
@@ -158,7 +150,7 @@ export class Workspace extends DurableObject<Env> {
     const parsed = parseFrame(AgentToServerFrame, text);
     if (!parsed.ok) {
       if (parsed.tooLarge) safeClose(ws, CloseCode.messageTooBig, "frame too large");
-      else this.#sendAgent(ws, { type: "error", error: parsed.error });
+      else sendToAgent(ws, { type: "error", error: parsed.error });
       return;
     }
     const frame = parsed.frame;
@@ -175,7 +167,7 @@ export class Workspace extends DurableObject<Env> {
         writeAttachment(ws, { ...attachment, ready: true, agentId: frame.agentId });
         this.#agentState.connected(frame.agentId, frame.capabilities);
         this.#projects.upsert(frame.projects);
-        this.#sendAgent(ws, {
+        sendToAgent(ws, {
           type: "hello.ack",
           protocolVersion: PROTOCOL_VERSION,
           serverVersion: this.env.ATT_VERSION,
@@ -186,16 +178,16 @@ export class Workspace extends DurableObject<Env> {
       }
       case "response":
         this.#link.onResponse(frame);
-        this.#sendAgent(ws, { type: "response.ack", id: frame.id });
+        sendToAgent(ws, { type: "response.ack", id: frame.id });
         return;
       case "event": {
         const { event, duplicate } = this.#events.append(frame.event);
         if (!duplicate) broadcast(this.ctx, event);
-        this.#sendAgent(ws, { type: "event.ack", eventId: event.id, seq: event.seq });
+        sendToAgent(ws, { type: "event.ack", eventId: event.id, seq: event.seq });
         return;
       }
       case "heartbeat":
-        this.#sendAgent(ws, { type: "heartbeat.ack" });
+        sendToAgent(ws, { type: "heartbeat.ack" });
         return;
       case "error":
         log("warn", "agent reported a protocol error", { code: frame.error.code, detail: frame.error.message });
@@ -227,14 +219,11 @@ export class Workspace extends DurableObject<Env> {
     const timeoutMs = Number(this.env.ATT_AGENT_TIMEOUT_MS ?? DEFAULT_AGENT_TIMEOUT_MS);
     return this.#link.call({ method, params, requestId, timeoutMs });
   }
+}
 
-  #sendAgent(ws: WebSocket, frame: ServerToAgentFrame): void {
-    try {
-      ws.send(JSON.stringify(frame));
-    } catch {
-      // The link dropped; the agent resends what was not acknowledged.
-    }
-  }
+/** Typed so every frame the agent receives is checked against the protocol at compile time. */
+function sendToAgent(ws: WebSocket, frame: ServerToAgentFrame): void {
+  trySend(ws, frame);
 }
 
 function unknownProject(projectId: string) {
