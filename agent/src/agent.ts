@@ -30,7 +30,7 @@ export function startAgent(config: AgentConfig): RunningAgent {
     projects: () => catalog.list(),
     outbox,
     responses,
-    execute: (frame) => executeRequest(frame, { catalog, outbox, eventsQueued: () => link.eventsQueued() }),
+    execute: (frame) => executeRequest(frame, { config, db, catalog, outbox, eventsQueued: () => link.eventsQueued() }),
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },

@@ -1,33 +1,27 @@
 /** Operations against real directories and a real git repository. */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { executeRequest, rejectMalformedRequest } from "../src/link/requests.ts";
-import { ProjectCatalog } from "../src/operations/projects.ts";
-import { type OpenedDb, openAgentDb } from "../src/state/db.ts";
-import { Outbox } from "../src/state/outbox.ts";
+import type { ProjectCatalog } from "../src/operations/projects.ts";
+import type { Outbox } from "../src/state/outbox.ts";
+import { createTestContext, type TestContext } from "./support/context.ts";
 
-let dir: string;
+let testContext: TestContext;
 let root: string;
-let opened: OpenedDb;
 let catalog: ProjectCatalog;
 let outbox: Outbox;
-let queued = 0;
-const context = () => ({ catalog, outbox, eventsQueued: () => (queued += 1) });
+const context = () => testContext;
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "att-agent-ops-"));
-  root = path.join(dir, "projects");
-  opened = openAgentDb(path.join(dir, "state"));
-  catalog = new ProjectCatalog({ db: opened.db, root });
-  outbox = new Outbox(opened.db);
-  queued = 0;
+  testContext = createTestContext();
+  root = testContext.config.projectsDir;
+  catalog = testContext.catalog;
+  outbox = testContext.outbox;
 });
 afterEach(() => {
-  opened.close();
-  rmSync(dir, { recursive: true, force: true });
+  testContext.dispose();
 });
 
 describe("ProjectCatalog", () => {
@@ -109,7 +103,7 @@ describe("executeRequest", () => {
     expect(answer).toMatchObject({ ok: true, result: { emitted: 25 } });
     expect(outbox.size()).toBe(25);
     expect(outbox.after(0, 100).map((e) => e.event.payload.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
-    expect(queued).toBe(1);
+    expect(testContext.wakes()).toBe(1);
   });
 });
 

@@ -4,16 +4,13 @@
  * other method is refused by both sides.
  */
 import { z } from "zod";
-import { AgentEvent, Id, Project, Timestamp } from "./models.ts";
+import { AgentEvent, Id, Timestamp } from "./models.ts";
+import { CODE_METHODS } from "./ops/code.ts";
+import { GIT_METHODS } from "./ops/git.ts";
+import { PROJECT_METHODS } from "./ops/projects.ts";
 
 export const PingParams = z.object({ payload: z.string().max(1024).default("") });
 export const PingResult = z.object({ payload: z.string(), agentTime: Timestamp });
-
-export const ProjectsListParams = z.object({});
-export const ProjectsListResult = z.object({ projects: z.array(Project) });
-
-export const ProjectsGetParams = z.object({ projectId: Id });
-export const ProjectsGetResult = z.object({ project: Project });
 
 export const MAX_DIAGNOSTIC_EVENTS = 10_000;
 export const EmitEventsParams = z.object({
@@ -28,14 +25,33 @@ export const EmitEventsResult = z.object({
 
 export const AGENT_METHODS = {
   "agent.ping": { params: PingParams, result: PingResult },
-  "projects.list": { params: ProjectsListParams, result: ProjectsListResult },
-  "projects.get": { params: ProjectsGetParams, result: ProjectsGetResult },
   "diagnostics.emitEvents": { params: EmitEventsParams, result: EmitEventsResult },
+  ...PROJECT_METHODS,
+  ...CODE_METHODS,
+  ...GIT_METHODS,
 } as const;
 
 export type AgentMethod = keyof typeof AGENT_METHODS;
+
+/**
+ * Methods that legitimately take longer than the default agent timeout
+ * (network, subprocesses). The control plane waits the longer of the two.
+ */
+export const METHOD_TIMEOUT_MS: Readonly<Partial<Record<AgentMethod, number>>> = {
+  "projects.create": 180_000,
+  "projects.clone": 300_000,
+  "projects.import": 120_000,
+  "projects.export": 120_000,
+  "projects.delete": 60_000,
+  "code.search": 120_000,
+  "git.push": 180_000,
+  "git.pr.create": 120_000,
+  "git.pr.merge": 120_000,
+};
 export const AgentMethod = z.enum(Object.keys(AGENT_METHODS) as [AgentMethod, ...AgentMethod[]]);
 export type MethodParams<M extends AgentMethod> = z.input<(typeof AGENT_METHODS)[M]["params"]>;
+/** Params after validation, defaults filled in: what the agent's operations receive. */
+export type ParsedParams<M extends AgentMethod> = z.output<(typeof AGENT_METHODS)[M]["params"]>;
 export type MethodResult<M extends AgentMethod> = z.infer<(typeof AGENT_METHODS)[M]["result"]>;
 
 /**

@@ -28,7 +28,9 @@ export async function executeRequest(frame: RequestFrame, context: OperationCont
     return { type: "response", id: frame.id, ok: true, result };
   } catch (error) {
     if (error instanceof OperationError) {
-      return { type: "response", id: frame.id, ok: false, error: { code: error.code, message: error.message } };
+      const wire: WireError = { code: error.code, message: error.message };
+      if (error.details !== undefined) wire.details = error.details;
+      return { type: "response", id: frame.id, ok: false, error: wire };
     }
     log("error", "operation failed", { method: frame.method, error: (error as Error).message });
     return {

@@ -2,28 +2,17 @@
  * The agent's operations, one per protocol method. The link only calls what
  * is listed here, with params already validated against the method's schema.
  */
-import type { AgentEvent, AgentMethod, MethodParams, MethodResult } from "@att/shared";
-import type { Outbox } from "../state/outbox.ts";
+import type { AgentEvent, AgentMethod } from "@att/shared";
+import { codeOperations } from "./code/index.ts";
+import type { Operations } from "./context.ts";
 import { OperationError } from "./errors.ts";
-import type { ProjectCatalog } from "./projects.ts";
+import { gitOperations } from "./git/index.ts";
+import { projectOperations } from "./project-operations.ts";
 
-export interface OperationContext {
-  catalog: ProjectCatalog;
-  outbox: Outbox;
-  /** Wakes the link so newly queued events go out at once. */
-  eventsQueued: () => void;
-}
+export type { OperationContext } from "./context.ts";
 
-type Operations = {
-  [M in AgentMethod]: (params: MethodParams<M>, context: OperationContext) => Promise<MethodResult<M>>;
-};
-
-export const operations: Operations = {
-  "agent.ping": async (params) => ({ payload: params.payload ?? "", agentTime: new Date().toISOString() }),
-
-  "projects.list": async (_params, { catalog }) => ({ projects: await catalog.list() }),
-
-  "projects.get": async ({ projectId }, { catalog }) => ({ project: await catalog.get(projectId) }),
+export const operations: Operations<AgentMethod> = {
+  "agent.ping": async (params) => ({ payload: params.payload, agentTime: new Date().toISOString() }),
 
   "diagnostics.emitEvents": async ({ projectId, count }, { catalog, outbox, eventsQueued }) => {
     await catalog.get(projectId); // throws not_found for an unknown project
@@ -43,4 +32,8 @@ export const operations: Operations = {
     if (first === undefined || last === undefined) throw new OperationError("internal", "empty burst");
     return { emitted: count, firstEventId: first.id, lastEventId: last.id };
   },
+
+  ...projectOperations,
+  ...codeOperations,
+  ...gitOperations,
 };

@@ -32,6 +32,8 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
   not_found: "Not found",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
+  precondition_failed: "Precondition failed",
+  upstream_error: "Upstream error",
   unknown_method: "Unknown method",
   agent_unavailable: "Agent unavailable",
   agent_timeout: "Agent timed out",

@@ -1,5 +1,5 @@
 /** Pieces every route module uses: the workspace stub, outcome unwrapping, shared responses. */
-import { Problem } from "@att/shared";
+import { type AgentMethod, type MethodParams, type MethodResult, Problem } from "@att/shared";
 import type { Context } from "hono";
 import type { AppBindings, Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
@@ -14,9 +14,15 @@ type Remote<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 
-export type WorkspaceApi = Remote<
-  Pick<Workspace, "health" | "now" | "listProjects" | "getProject" | "ping" | "emitDiagnosticEvents" | "listEvents">
-> & { fetch(request: Request): Promise<Response> };
+export type WorkspaceApi = Remote<Pick<Workspace, "health" | "now" | "listEvents">> & {
+  // Spelled out: mapping a generic method through Remote would lose its type parameter.
+  invoke<M extends AgentMethod>(
+    method: M,
+    params: MethodParams<M>,
+    requestId: string,
+  ): Promise<Outcome<MethodResult<M>>>;
+  fetch(request: Request): Promise<Response>;
+};
 
 export function workspace(env: Env): WorkspaceApi {
   // workers-types maps RPC results through Rpc.Serializable, which recurses
@@ -31,6 +37,15 @@ export function unwrap<T>(outcome: Outcome<T>): T {
 }
 
 export const requestIdOf = (c: Context<AppBindings>): string => c.get("requestId");
+
+/** Runs an agent operation for a route and returns its result, or throws its error as problem+json. */
+export async function callAgent<M extends AgentMethod>(
+  c: Context<AppBindings>,
+  method: M,
+  params: MethodParams<M>,
+): Promise<MethodResult<M>> {
+  return unwrap(await workspace(c.env).invoke(method, params, requestIdOf(c)));
+}
 
 const problem = (description: string) => ({
   description,

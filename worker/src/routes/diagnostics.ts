@@ -5,7 +5,6 @@
 import {
   EmitEventsRequest,
   EmitEventsResponse,
-  type MethodResult,
   PingRequest,
   type PingRequest as PingRequestBody,
   PingResponse,
@@ -13,7 +12,7 @@ import {
 } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { agentErrorResponses, bearerSecurity, notFoundResponse, requestIdOf, unwrap, workspace } from "./common.ts";
+import { agentErrorResponses, bearerSecurity, callAgent, notFoundResponse, workspace } from "./common.ts";
 
 const ping = createRoute({
   method: "post",
@@ -51,17 +50,13 @@ export function registerDiagnostics(app: OpenAPIHono<AppBindings>): void {
     const started = Date.now();
     // The body is optional: without one the validator hands over an empty object.
     const { payload = "", target = "agent" } = c.req.valid("json") as Partial<PingRequestBody>;
-    const stub = workspace(c.env);
     const answeredAt =
-      target === "agent" ? unwrap(await stub.ping(payload, requestIdOf(c))).agentTime : await stub.now();
+      target === "agent" ? (await callAgent(c, "agent.ping", { payload })).agentTime : await workspace(c.env).now();
     return c.json({ payload, answeredBy: target, answeredAt, roundTripMs: Date.now() - started }, 200);
   });
   app.openapi(emit, async (c) => {
     const { id } = c.req.valid("param");
     const { count } = c.req.valid("json");
-    const result: MethodResult<"diagnostics.emitEvents"> = unwrap(
-      await workspace(c.env).emitDiagnosticEvents(id, count, requestIdOf(c)),
-    );
-    return c.json(result, 200);
+    return c.json(await callAgent(c, "diagnostics.emitEvents", { projectId: id, count }), 200);
   });
 }

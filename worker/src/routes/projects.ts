@@ -2,7 +2,7 @@
 import { ProjectIdParam, ProjectListResponse, ProjectResponse } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { agentErrorResponses, bearerSecurity, notFoundResponse, requestIdOf, unwrap, workspace } from "./common.ts";
+import { agentErrorResponses, bearerSecurity, callAgent, notFoundResponse } from "./common.ts";
 
 const list = createRoute({
   method: "get",
@@ -32,12 +32,10 @@ const get = createRoute({
 
 export function registerProjects(app: OpenAPIHono<AppBindings>): void {
   app.openapi(list, async (c) => {
-    const result = unwrap(await workspace(c.env).listProjects(requestIdOf(c)));
-    return c.json(result, 200);
+    return c.json(await callAgent(c, "projects.list", {}), 200);
   });
   app.openapi(get, async (c) => {
     const { id } = c.req.valid("param");
-    const result = unwrap(await workspace(c.env).getProject(id, requestIdOf(c)));
-    return c.json(result, 200);
+    return c.json(await callAgent(c, "projects.get", { projectId: id }), 200);
   });
 }

@@ -4,7 +4,7 @@
  * events and lookups work while the agent is away.
  */
 import type { Project } from "@att/shared";
-import { eq, sql } from "drizzle-orm";
+import { eq, notInArray, sql } from "drizzle-orm";
 import type { WorkspaceDb } from "./event-log.ts";
 import { projects } from "./schema.ts";
 
@@ -34,6 +34,20 @@ export class ProjectStore {
           .run();
       }
     });
+  }
+
+  /** Makes the records exactly `list`: projects the agent no longer has are dropped (their events stay). */
+  replaceAll(list: readonly Project[]): void {
+    this.#db.transaction((tx) => {
+      const keep = list.map((project) => project.id);
+      if (keep.length === 0) tx.delete(projects).run();
+      else tx.delete(projects).where(notInArray(projects.id, keep)).run();
+    });
+    this.upsert(list);
+  }
+
+  remove(id: string): void {
+    this.#db.delete(projects).where(eq(projects.id, id)).run();
   }
 
   exists(id: string): boolean {

@@ -14,9 +14,11 @@ import {
   HEARTBEAT_ACK_TEXT,
   HEARTBEAT_TEXT,
   type HealthResponse,
+  METHOD_TIMEOUT_MS,
   type MethodParams,
   type MethodResult,
   PROTOCOL_VERSION,
+  type Project,
   parseFrame,
   type ServerToAgentFrame,
 } from "@att/shared";
@@ -71,33 +73,23 @@ export class Workspace extends DurableObject<Env> {
     };
   }
 
-  async listProjects(requestId: string): Promise<Outcome<MethodResult<"projects.list">>> {
-    const outcome = await this.#call("projects.list", {}, requestId);
-    if (outcome.ok) this.#projects.upsert(outcome.value.projects);
-    return outcome;
-  }
-
-  async getProject(projectId: string, requestId: string): Promise<Outcome<MethodResult<"projects.get">>> {
-    const outcome = await this.#call("projects.get", { projectId }, requestId);
-    if (outcome.ok) this.#projects.upsert([outcome.value.project]);
+  /**
+   * Runs one agent operation: the single path REST routes and MCP tools share.
+   * Answers that describe projects refresh the control plane's record of them.
+   */
+  async invoke<M extends AgentMethod>(
+    method: M,
+    params: MethodParams<M>,
+    requestId: string,
+  ): Promise<Outcome<MethodResult<M>>> {
+    const outcome = await this.#call(method, params, requestId);
+    if (outcome.ok) this.#remember(method, outcome.value);
     return outcome;
   }
 
   /** The Durable Object's own answer: the baseline for the agent round trip. */
   now(): string {
     return new Date().toISOString();
-  }
-
-  ping(payload: string, requestId: string): Promise<Outcome<MethodResult<"agent.ping">>> {
-    return this.#call("agent.ping", { payload }, requestId);
-  }
-
-  emitDiagnosticEvents(
-    projectId: string,
-    count: number,
-    requestId: string,
-  ): Promise<Outcome<MethodResult<"diagnostics.emitEvents">>> {
-    return this.#call("diagnostics.emitEvents", { projectId, count }, requestId);
   }
 
   listEvents(projectId: string, query: EventsQuery): Outcome<EventListResponse> {
@@ -216,8 +208,17 @@ export class Workspace extends DurableObject<Env> {
   }
 
   #call<M extends AgentMethod>(method: M, params: MethodParams<M>, requestId: string) {
-    const timeoutMs = Number(this.env.ATT_AGENT_TIMEOUT_MS ?? DEFAULT_AGENT_TIMEOUT_MS);
+    const configured = Number(this.env.ATT_AGENT_TIMEOUT_MS ?? DEFAULT_AGENT_TIMEOUT_MS);
+    const timeoutMs = Math.max(configured, METHOD_TIMEOUT_MS[method] ?? 0);
     return this.#link.call({ method, params, requestId, timeoutMs });
+  }
+
+  /** Keeps the project records in step with what the agent just reported. */
+  #remember(method: AgentMethod, value: unknown): void {
+    const result = value as { projects?: Project[]; project?: Project; deleted?: Project };
+    if (method === "projects.list" && result.projects !== undefined) this.#projects.replaceAll(result.projects);
+    if (result.project !== undefined) this.#projects.upsert([result.project]);
+    if (method === "projects.delete" && result.deleted !== undefined) this.#projects.remove(result.deleted.id);
   }
 }
 
