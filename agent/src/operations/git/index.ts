@@ -1,9 +1,19 @@
-/** Git operations and pull requests. */
-import type { GIT_METHODS } from "@att/shared";
+/** Git operations; pull requests and CI runs live in ./pr. */
 import type { Operations } from "../context.ts";
 import { notBuiltYet } from "../errors.ts";
+import { prOperations } from "./pr/index.ts";
 
-export const gitOperations: Operations<keyof typeof GIT_METHODS> = {
+type RepoMethod =
+  | "git.status"
+  | "git.add"
+  | "git.commit"
+  | "git.push"
+  | "git.branch.list"
+  | "git.branch.create"
+  | "git.branch.switch"
+  | "git.log";
+
+const repoOperations: Operations<RepoMethod> = {
   "git.status": notBuiltYet,
   "git.add": notBuiltYet,
   "git.commit": notBuiltYet,
@@ -12,11 +22,6 @@ export const gitOperations: Operations<keyof typeof GIT_METHODS> = {
   "git.branch.create": notBuiltYet,
   "git.branch.switch": notBuiltYet,
   "git.log": notBuiltYet,
-  "git.pr.create": notBuiltYet,
-  "git.pr.list": notBuiltYet,
-  "git.pr.merge": notBuiltYet,
-  "git.pr.reviews": notBuiltYet,
-  "git.pr.review": notBuiltYet,
-  "git.actions": notBuiltYet,
-  "git.actions.log": notBuiltYet,
 };
+
+export const gitOperations = { ...repoOperations, ...prOperations };
