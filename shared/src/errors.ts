@@ -65,6 +65,7 @@ export const Problem = z
     instance: z.string().optional(),
     requestId: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    details: JsonValue.optional().meta({ description: "Operation-specific facts, e.g. conflicting files." }),
   })
   .meta({ id: "Problem", description: "RFC 7807 problem details (application/problem+json)." });
 export type Problem = z.infer<typeof Problem>;

@@ -7,6 +7,8 @@ import { registerAgent } from "./routes/agent.ts";
 import { registerDiagnostics } from "./routes/diagnostics.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerEvents } from "./routes/events.ts";
+import { registerFiles } from "./routes/files.ts";
+import { registerGit } from "./routes/git.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerProjects } from "./routes/projects.ts";
 
@@ -17,6 +19,8 @@ export function createApp(): OpenAPIHono<AppBindings> {
   app.use("/api/*", bodyLimit());
   registerHealth(app);
   registerProjects(app);
+  registerFiles(app);
+  registerGit(app);
   registerEvents(app);
   registerAgent(app);
   registerDiagnostics(app);

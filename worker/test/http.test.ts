@@ -1,6 +1,6 @@
 /** The REST surface inside workerd: auth, problem+json, request ids, validation, OpenAPI. */
 import { SELF } from "cloudflare:test";
-import { Problem } from "@att/shared";
+import { AGENT_METHODS, Problem } from "@att/shared";
 import { describe, expect, it } from "vitest";
 import { AGENT_TOKEN, api, BASE } from "./helpers.ts";
 
@@ -121,29 +121,77 @@ describe("diagnostics", () => {
   });
 });
 
+interface DocumentedRoute {
+  operationId?: string;
+  "x-att-operation"?: string;
+  responses: Record<string, unknown>;
+  requestBody?: { content: Record<string, { example?: unknown }> };
+}
+
+async function openApiDocument() {
+  const response = await api("/api/v1/openapi.json");
+  expect(response.status).toBe(200);
+  return (await response.json()) as { openapi: string; paths: Record<string, Record<string, DocumentedRoute>> };
+}
+
 describe("OpenAPI", () => {
   it("is a 3.1 document that lists every route with its methods", async () => {
-    const response = await api("/api/v1/openapi.json");
-    expect(response.status).toBe(200);
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = await openApiDocument();
     expect(doc.openapi).toBe("3.1.0");
     const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
       Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    expect(operations.sort()).toEqual(
-      [
-        "GET /api/v1/health",
-        "GET /api/v1/openapi.json",
-        "GET /api/v1/docs",
-        "GET /api/v1/projects",
-        "GET /api/v1/projects/{id}",
-        "GET /api/v1/projects/{id}/events",
-        "GET /api/v1/projects/{id}/ws",
-        "GET /api/v1/agent/ws",
-        "POST /api/v1/agent/ping",
-        "POST /api/v1/projects/{id}/diagnostics/events",
-      ].sort(),
+    // The issue's list of endpoints, plus the foundation's.
+    const required = [
+      "GET /api/v1/health",
+      "GET /api/v1/openapi.json",
+      "GET /api/v1/docs",
+      "GET /api/v1/agent/ws",
+      "POST /api/v1/agent/ping",
+      "GET /api/v1/projects",
+      "POST /api/v1/projects",
+      "POST /api/v1/projects/download",
+      "GET /api/v1/projects/{id}",
+      "DELETE /api/v1/projects/{id}",
+      "GET /api/v1/projects/{id}/events",
+      "GET /api/v1/projects/{id}/ws",
+      "GET /api/v1/projects/{id}/files",
+      "GET /api/v1/projects/{id}/files/{path}",
+      "PUT /api/v1/projects/{id}/files/{path}",
+      "GET /api/v1/projects/{id}/files/search",
+      "GET /api/v1/projects/{id}/files/diff",
+      "GET /api/v1/projects/{id}/git/status",
+      "POST /api/v1/projects/{id}/git/commit",
+      "POST /api/v1/projects/{id}/git/push",
+      "GET /api/v1/projects/{id}/git/branch",
+      "POST /api/v1/projects/{id}/git/branch",
+      "GET /api/v1/projects/{id}/git/log",
+      "GET /api/v1/projects/{id}/git/actions",
+      "GET /api/v1/projects/{id}/git/pr",
+      "POST /api/v1/projects/{id}/git/pr",
+      "POST /api/v1/projects/{id}/git/pr/merge",
+      "GET /api/v1/projects/{id}/git/pr/reviews",
+      "POST /api/v1/projects/{id}/git/pr/reviews",
+    ];
+    expect(required.filter((op) => !operations.includes(op))).toEqual([]);
+  });
+
+  it("documents every agent operation once, with a unique operationId, a response schema and body examples", async () => {
+    const doc = await openApiDocument();
+    const routes = Object.values(doc.paths).flatMap((item) => Object.values(item));
+    const ids = routes.map((route) => route.operationId).filter((id) => id !== undefined);
+    expect(new Set(ids).size).toBe(ids.length);
+    const reached = routes.map((route) => route["x-att-operation"]).filter((op) => op !== undefined);
+    const expected = Object.keys(AGENT_METHODS).filter(
+      (method) => method !== "agent.ping" && !method.startsWith("diagnostics."),
     );
+    expect(expected.filter((method) => !reached.includes(method))).toEqual([]);
+    for (const route of routes.filter((r) => r["x-att-operation"] !== undefined)) {
+      const success = Object.entries(route.responses).find(([status]) => status.startsWith("2"));
+      expect(success, route.operationId).toBeDefined();
+      const body = route.requestBody?.content["application/json"];
+      if (body !== undefined) expect(body.example, route.operationId).toBeDefined();
+    }
   });
 
   it("serves the docs page and its assets without a token, from the bundle", async () => {

@@ -2,16 +2,37 @@
  * The one error type route code throws; the app's error handler turns it into
  * RFC 7807 problem+json. Also builds problem bodies for the cases Hono raises.
  */
-import { type ErrorCode, HTTP_STATUS_BY_CODE, type Problem, type WireError } from "@att/shared";
+import {
+  describeZodError,
+  type ErrorCode,
+  HTTP_STATUS_BY_CODE,
+  type Json,
+  type Problem,
+  type WireError,
+} from "@att/shared";
+import type { ZodError } from "zod";
 
 export class ApiError extends Error {
   readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
+  readonly details: Json | undefined;
+  /** Schema issues, for validation failures: sent as the problem's `errors`. */
+  readonly issues: Array<{ path: string; message: string }> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Json, issues?: Array<{ path: string; message: string }>) {
     super(message);
+    this.issues = issues;
     this.name = "ApiError";
     this.code = code;
     this.details = details;
+  }
+
+  /** A request that fails its schema: 422 with every issue listed. */
+  static invalid(error: ZodError, target: string): ApiError {
+    return new ApiError(
+      "validation_failed",
+      `the request does not match the schema (${target})`,
+      undefined,
+      describeZodError(error),
+    );
   }
 
   static fromWire(error: WireError): ApiError {
@@ -47,8 +68,9 @@ export function problemBody(options: {
   instance: string;
   requestId: string;
   errors?: Array<{ path: string; message: string }>;
+  details?: Json;
 }): Problem {
-  const { code, detail, instance, requestId, errors } = options;
+  const { code, detail, instance, requestId, errors, details } = options;
   return {
     type: `https://att.dev/problems/${code}`,
     title: TITLES[code],
@@ -58,6 +80,7 @@ export function problemBody(options: {
     instance,
     requestId,
     ...(errors ? { errors } : {}),
+    ...(details !== undefined ? { details } : {}),
   };
 }
 

@@ -2,7 +2,6 @@
  * The app's single error handler and validation hook: every failure leaves as
  * problem+json with a stable code; details are logged, stacks never returned.
  */
-import { describeZodError } from "@att/shared";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
@@ -12,7 +11,7 @@ import { ApiError, problemBody, problemResponse } from "./api-error.ts";
 
 type AppContext = Context<AppBindings>;
 
-function respond(c: AppContext, error: ApiError, errors?: Array<{ path: string; message: string }>): Response {
+function respond(c: AppContext, error: ApiError): Response {
   const requestId = c.get("requestId");
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (error.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="att"';
@@ -21,7 +20,8 @@ function respond(c: AppContext, error: ApiError, errors?: Array<{ path: string; 
     detail: error.message,
     instance: c.req.path,
     requestId,
-    ...(errors ? { errors } : {}),
+    ...(error.issues ? { errors: error.issues } : {}),
+    ...(error.details !== undefined ? { details: error.details } : {}),
   });
   return problemResponse(body, headers);
 }
@@ -51,10 +51,5 @@ export function validationHook(
   c: AppContext,
 ): Response | undefined {
   if (result.success) return undefined;
-  const where = "target" in result && result.target ? ` (${result.target})` : "";
-  return respond(
-    c,
-    new ApiError("validation_failed", `the request does not match the schema${where}`),
-    describeZodError(result.error),
-  );
+  return respond(c, ApiError.invalid(result.error, "target" in result && result.target ? result.target : "request"));
 }
