@@ -5,9 +5,14 @@
  *     same request answered by the Durable Object alone, at 1, 10 and 50
  *     concurrent clients (p50, p99, requests/s);
  *  2. events/s from the agent to 10 subscribers, checking zero loss.
- * Not a test: it asserts nothing about speed.
+ *  3. code search and MCP file reads (./code.ts).
+ * `ATT_BENCH_ONLY=link` or `=code` runs one part. Not a test: it asserts
+ * nothing about speed.
  */
 import { Stack, type Subscriber } from "../support/stack.ts";
+import { benchCode } from "./code.ts";
+
+const ONLY = process.env.ATT_BENCH_ONLY;
 
 const DURATION_MS = Number(process.env.ATT_BENCH_MS ?? 3000);
 const CONCURRENCY = [1, 10, 50];
@@ -81,30 +86,35 @@ async function main(): Promise<void> {
   try {
     stack.addProjectDir("bench");
     await stack.startLinkedAgent();
-    const project = await stack.projectNamed("bench");
-
-    for (const target of ["control-plane", "agent"] as const) await measure(stack, target, 5); // warm-up
-    console.log(`\nRound trip, ${DURATION_MS} ms per cell (POST /api/v1/agent/ping)`);
-    console.log("clients | path                          | requests |  p50 ms  |  p99 ms  |  req/s");
-    for (const clients of CONCURRENCY) {
-      for (const target of ["control-plane", "agent"] as const) {
-        const row = await measure(stack, target, clients);
-        const label = target === "agent" ? "Worker → DO → agent → back" : "Worker → DO → back (baseline)";
-        console.log(
-          `${String(clients).padStart(7)} | ${label.padEnd(29)} | ${String(row.requests).padStart(8)} |${fmt(row.p50, 2)} |${fmt(row.p99, 2)} |${fmt(row.rps)}`,
-        );
-      }
-    }
-
-    const fan = await fanOut(stack, project.id);
-    console.log(
-      `\nEvents agent → ${SUBSCRIBERS} subscribers: ${EVENTS} events in ${fan.seconds.toFixed(2)} s = ${fan.perSecond.toFixed(0)} events/s per subscriber, ${(fan.perSecond * SUBSCRIBERS).toFixed(0)} deliveries/s; zero loss: ${fan.lossFree ? "yes" : "NO"}`,
-    );
+    if (ONLY !== "code") await benchLink(stack);
+    if (ONLY !== "link") await benchCode(stack);
     console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
-    if (!fan.lossFree) process.exitCode = 1;
   } finally {
     await stack.dispose();
   }
+}
+
+async function benchLink(stack: Stack): Promise<void> {
+  const project = await stack.projectNamed("bench");
+
+  for (const target of ["control-plane", "agent"] as const) await measure(stack, target, 5); // warm-up
+  console.log(`\nRound trip, ${DURATION_MS} ms per cell (POST /api/v1/agent/ping)`);
+  console.log("clients | path                          | requests |  p50 ms  |  p99 ms  |  req/s");
+  for (const clients of CONCURRENCY) {
+    for (const target of ["control-plane", "agent"] as const) {
+      const row = await measure(stack, target, clients);
+      const label = target === "agent" ? "Worker → DO → agent → back" : "Worker → DO → back (baseline)";
+      console.log(
+        `${String(clients).padStart(7)} | ${label.padEnd(29)} | ${String(row.requests).padStart(8)} |${fmt(row.p50, 2)} |${fmt(row.p99, 2)} |${fmt(row.rps)}`,
+      );
+    }
+  }
+
+  const fan = await fanOut(stack, project.id);
+  console.log(
+    `\nEvents agent → ${SUBSCRIBERS} subscribers: ${EVENTS} events in ${fan.seconds.toFixed(2)} s = ${fan.perSecond.toFixed(0)} events/s per subscriber, ${(fan.perSecond * SUBSCRIBERS).toFixed(0)} deliveries/s; zero loss: ${fan.lossFree ? "yes" : "NO"}`,
+  );
+  if (!fan.lossFree) process.exitCode = 1;
 }
 
 await main();

@@ -31,6 +31,8 @@ export interface StackOptions {
   agentTimeoutMs?: number;
   /** Events in flight on the agent link; small values make streams slow enough to interrupt. */
   eventWindow?: number;
+  /** Extra environment for agents (e.g. ATT_NAT_COMMAND). */
+  agentEnv?: Record<string, string>;
 }
 
 export class Stack {
@@ -106,6 +108,7 @@ export class Stack {
         ATT_BACKOFF_MAX_MS: "1000",
         ATT_EVENT_WINDOW: String(this.#options.eventWindow ?? 256),
         ATT_LOG_LEVEL: "warn",
+        ...this.#options.agentEnv,
       },
       logFile: path.join(this.dir, `agent-${this.#agentCount}.log`),
     });
