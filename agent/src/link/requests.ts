@@ -4,7 +4,9 @@
  */
 import {
   AgentMethod as AgentMethodSchema,
+  isOverFrameLimit,
   type Json,
+  MAX_FRAME_BYTES,
   type RequestFrame,
   RequestId,
   type ResponseFrame,
@@ -25,7 +27,21 @@ export async function executeRequest(frame: RequestFrame, context: OperationCont
       context: OperationContext,
     ) => Promise<Json>;
     const result = await run(frame.params, context);
-    return { type: "response", id: frame.id, ok: true, result };
+    const answer: AnyResponseFrame = { type: "response", id: frame.id, ok: true, result };
+    // An oversized frame would make the control plane close the link (1009);
+    // answer with an error the caller can act on instead.
+    if (isOverFrameLimit(JSON.stringify(answer))) {
+      return {
+        type: "response",
+        id: frame.id,
+        ok: false,
+        error: {
+          code: "payload_too_large",
+          message: `the answer to ${frame.method} is larger than the link's ${MAX_FRAME_BYTES}-byte frame limit; narrow the request (a smaller limit, a subdirectory, or paging)`,
+        },
+      };
+    }
+    return answer;
   } catch (error) {
     if (error instanceof OperationError) {
       const wire: WireError = { code: error.code, message: error.message };

@@ -1,7 +1,12 @@
 /** Git operations; pull requests and CI runs live in ./pr. */
 import type { Operations } from "../context.ts";
-import { notBuiltYet } from "../errors.ts";
+import { gitAdd } from "./add.ts";
+import { gitBranchCreate, gitBranchList, gitBranchSwitch } from "./branch.ts";
+import { gitCommit } from "./commit.ts";
+import { gitLog } from "./log.ts";
 import { prOperations } from "./pr/index.ts";
+import { pushOperation } from "./push.ts";
+import { gitStatus } from "./status.ts";
 
 type RepoMethod =
   | "git.status"
@@ -14,14 +19,14 @@ type RepoMethod =
   | "git.log";
 
 const repoOperations: Operations<RepoMethod> = {
-  "git.status": notBuiltYet,
-  "git.add": notBuiltYet,
-  "git.commit": notBuiltYet,
-  "git.push": notBuiltYet,
-  "git.branch.list": notBuiltYet,
-  "git.branch.create": notBuiltYet,
-  "git.branch.switch": notBuiltYet,
-  "git.log": notBuiltYet,
+  "git.status": gitStatus,
+  "git.add": gitAdd,
+  "git.commit": gitCommit,
+  "git.push": pushOperation(),
+  "git.branch.list": gitBranchList,
+  "git.branch.create": gitBranchCreate,
+  "git.branch.switch": gitBranchSwitch,
+  "git.log": gitLog,
 };
 
 export const gitOperations = { ...repoOperations, ...prOperations };
