@@ -10,6 +10,7 @@ import { registerEvents } from "./routes/events.ts";
 import { registerFiles } from "./routes/files.ts";
 import { registerGit } from "./routes/git.ts";
 import { registerHealth } from "./routes/health.ts";
+import { registerMcp } from "./routes/mcp.ts";
 import { registerProjects } from "./routes/projects.ts";
 
 export function createApp(): OpenAPIHono<AppBindings> {
@@ -24,6 +25,7 @@ export function createApp(): OpenAPIHono<AppBindings> {
   registerEvents(app);
   registerAgent(app);
   registerDiagnostics(app);
+  registerMcp(app);
   registerDocs(app);
   app.onError(onError);
   app.notFound(onNotFound);

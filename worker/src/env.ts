@@ -1,8 +1,11 @@
 /** Bindings and variables the Worker is configured with (wrangler.toml, secrets). */
+import type { McpSession } from "./mcp/session.ts";
 import type { Workspace } from "./workspace/workspace.ts";
 
 export interface Env {
   WORKSPACE: DurableObjectNamespace<Workspace>;
+  /** One object per MCP session, named by its Mcp-Session-Id. */
+  MCP_SESSION: DurableObjectNamespace<McpSession>;
   /** Version string reported by /health; a self-restart waits for it to change. */
   ATT_VERSION: string;
   /** Admin bearer token for users and scripts (secret). */
@@ -11,6 +14,8 @@ export interface Env {
   ATT_AGENT_TOKEN?: string;
   /** Milliseconds the control plane waits for the agent to answer a request. */
   ATT_AGENT_TIMEOUT_MS?: string;
+  /** "1" serves the MCP conformance fixtures at /mcp/conformance (tests only; never set in wrangler.toml). */
+  ATT_MCP_CONFORMANCE?: string;
 }
 
 export interface AppVariables {

@@ -1,0 +1,167 @@
+/**
+ * ATT's MCP tools: one declarative entry per tool. Each is a thin adapter over
+ * `Workspace.invoke`, the same path the REST routes take, so behaviour and
+ * errors match REST exactly. Every agent operation is reachable from here.
+ */
+import { byAction, byPresence, single, type ToolSpec } from "./tool-spec.ts";
+
+const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+const READ_REMOTE = { ...READ, openWorldHint: true } as const;
+const CREATE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
+
+export const ATT_TOOLS: readonly ToolSpec[] = [
+  single("projects.create", {
+    name: "att.project.create",
+    title: "Create project",
+    description: "Create a project: empty, from a built-in NAT template, or with `nat workflow create`.",
+    annotations: CREATE,
+  }),
+  single("projects.import", {
+    name: "att.project.download",
+    title: "Create project from zip",
+    description: "Create a project from a base64 zip archive (checked for unsafe paths and size before unpacking).",
+    annotations: CREATE,
+  }),
+  single("projects.clone", {
+    name: "att.project.clone",
+    title: "Clone repository",
+    description: "Clone a git repository (https, ssh, file:// or a local path) as a new project.",
+    annotations: { ...CREATE, openWorldHint: true },
+  }),
+  single("projects.list", {
+    name: "att.project.list",
+    title: "List projects",
+    description: "List the agent's projects.",
+    annotations: READ,
+  }),
+  single("projects.get", {
+    name: "att.project.status",
+    title: "Project status",
+    description: "One project: its path, git remote, NAT config path and status.",
+    annotations: READ,
+  }),
+  single("projects.templates", {
+    name: "att.project.templates",
+    title: "List templates",
+    description: "Project templates and whether each can be used on this agent.",
+    annotations: READ,
+  }),
+  single("projects.export", {
+    name: "att.project.export",
+    title: "Export project",
+    description: "Export a project as a base64 zip archive (without .git or ignored files).",
+    annotations: READ,
+  }),
+  single("projects.delete", {
+    name: "att.project.delete",
+    title: "Delete project",
+    description: "Delete a project and its files.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  }),
+  single("code.tree", {
+    name: "att.code.list",
+    title: "List files",
+    description: "List a project's files and directories (optionally under a subdirectory).",
+    annotations: READ,
+  }),
+  single("code.read", {
+    name: "att.code.read",
+    title: "Read file",
+    description: "Read a file (in pages for large files); returns its sha256 for safe writes.",
+    annotations: READ,
+  }),
+  single("code.write", {
+    name: "att.code.write",
+    title: "Write file",
+    description: "Write a file; pass `expectedSha256` to refuse when it changed since you read it.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+  }),
+  single("code.search", {
+    name: "att.code.search",
+    title: "Search code",
+    description: "Search a project's files for text or a regular expression, with context lines.",
+    annotations: READ,
+  }),
+  single("code.diff", {
+    name: "att.code.diff",
+    title: "Diff",
+    description: "Unified diff between refs, the index or the working tree.",
+    annotations: READ,
+  }),
+  single("git.status", {
+    name: "att.git.status",
+    title: "Git status",
+    description: "Branch, upstream, ahead/behind and changed files.",
+    annotations: READ,
+  }),
+  single("git.add", {
+    name: "att.git.add",
+    title: "Stage files",
+    description: "Stage paths for the next commit (['.'] for everything).",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  }),
+  single("git.commit", {
+    name: "att.git.commit",
+    title: "Commit",
+    description: "Commit staged changes (optionally staging tracked changes or given paths first).",
+    annotations: CREATE,
+  }),
+  single("git.push", {
+    name: "att.git.push",
+    title: "Push",
+    description: "Push a branch to a remote (never forced).",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  }),
+  byAction(
+    { list: "git.branch.list", create: "git.branch.create", switch: "git.branch.switch" },
+    {
+      name: "att.git.branch",
+      title: "Branches",
+      description: "List branches, create one (`name`, optional `from`), or switch to one (`name`).",
+      actionDescription: "list | create | switch",
+      annotations: CREATE,
+    },
+  ),
+  single("git.log", {
+    name: "att.git.log",
+    title: "Git log",
+    description: "Recent commits of a ref, optionally only those touching a path.",
+    annotations: READ,
+  }),
+  single("git.pr.create", {
+    name: "att.git.pr.create",
+    title: "Open pull request",
+    description: "Open a pull request (GitHub when the origin is on GitHub, else ATT's local provider).",
+    annotations: { ...CREATE, openWorldHint: true },
+  }),
+  single("git.pr.list", {
+    name: "att.git.pr.list",
+    title: "List pull requests",
+    description: "Pull requests of a project, by state.",
+    annotations: READ_REMOTE,
+  }),
+  single("git.pr.merge", {
+    name: "att.git.pr.merge",
+    title: "Merge pull request",
+    description: "Merge a pull request (merge, squash or rebase).",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  }),
+  byAction(
+    { list: "git.pr.reviews", add: "git.pr.review" },
+    {
+      name: "att.git.pr.review",
+      title: "Pull request reviews",
+      description: "List a pull request's reviews, or add one (`body`, optional `event`, `path`, `line`).",
+      actionDescription: "list | add",
+      annotations: { ...CREATE, openWorldHint: true },
+    },
+  ),
+  byPresence("runId", "git.actions.log", "git.actions", {
+    name: "att.git.actions",
+    title: "CI runs",
+    description: "Recent CI workflow runs; with `runId`, that run and its log.",
+    annotations: READ_REMOTE,
+  }),
+];
+
+export const toolNamed = (name: string): ToolSpec | undefined => ATT_TOOLS.find((tool) => tool.name === name);
