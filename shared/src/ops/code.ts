@@ -8,8 +8,17 @@ export const MAX_READ_BYTES = 512 * 1024;
 export const MAX_WRITE_BYTES = 512 * 1024;
 export const MAX_TREE_ENTRIES = 10_000;
 export const MAX_SEARCH_RESULTS = 1_000;
+/** Files above this size are skipped by `code.search` (like binary files). */
+export const MAX_SEARCH_FILE_BYTES = 8 * 1024 * 1024;
+/** Matched and context lines longer than this are cut in search results. */
+export const MAX_SEARCH_LINE_CHARS = 1_000;
+/** `code.diff` cuts its unified text at a line boundary below this size. */
+export const MAX_DIFF_BYTES = 512 * 1024;
+/** `code.diff` lists at most this many files in `files`. */
+export const MAX_DIFF_FILES = 2_000;
 
 export const FileEncoding = z.enum(["utf8", "base64"]);
+export type FileEncoding = z.infer<typeof FileEncoding>;
 
 export const TreeEntry = z
   .object({
@@ -18,13 +27,22 @@ export const TreeEntry = z
     size: z.number().int().min(0).meta({ description: "Bytes; 0 for directories." }),
   })
   .meta({ id: "TreeEntry" });
+export type TreeEntry = z.infer<typeof TreeEntry>;
 
 export const CodeTreeParams = ProjectScoped.extend({
   path: z.string().max(4096).default("").meta({ description: "Subdirectory to list; the root when empty." }),
-  hidden: z.boolean().default(false).meta({ description: "Include dotfiles and ignored files." }),
+  hidden: z.boolean().default(false).meta({
+    description:
+      "Include dotfiles and files ignored by .gitignore. `.git` is never listed. In a git repository without `hidden`, the list is git's (tracked plus untracked-not-ignored files), so empty directories do not appear.",
+  }),
   limit: z.number().int().min(1).max(MAX_TREE_ENTRIES).default(MAX_TREE_ENTRIES),
 });
-export const CodeTreeResult = z.object({ entries: z.array(TreeEntry), truncated: z.boolean() });
+export const CodeTreeResult = z.object({
+  entries: z.array(TreeEntry).meta({
+    description: "Files, directories and symlinks (not followed), sorted by path segment by segment.",
+  }),
+  truncated: z.boolean(),
+});
 
 export const CodeReadParams = ProjectScoped.extend({
   path: ProjectPath,
@@ -35,7 +53,9 @@ export const CodeReadResult = z
   .object({
     path: ProjectPath,
     encoding: FileEncoding.meta({ description: "utf8 for text; base64 when the file is binary." }),
-    binary: z.boolean(),
+    binary: z.boolean().meta({
+      description: "True when the file has a NUL byte in its first 8 KiB or is not valid UTF-8.",
+    }),
     content: z.string(),
     size: z.number().int().min(0).meta({ description: "The whole file's size in bytes." }),
     offset: z.number().int().min(0),
@@ -61,7 +81,7 @@ export const CodeWriteParams = ProjectScoped.extend({
     .meta({ description: "Refuse with 409 unless the file's current digest matches (null: must not exist)." }),
 });
 export const CodeWriteResult = z.object({
-  path: ProjectPath,
+  path: ProjectPath.meta({ description: "The file written, after resolving symlinks inside the project." }),
   size: z.number().int().min(0),
   sha256: z.string(),
   created: z.boolean(),
@@ -71,22 +91,36 @@ export const SearchMatch = z
   .object({
     path: ProjectPath,
     line: z.number().int().min(1),
-    column: z.number().int().min(1),
-    text: z.string(),
+    column: z
+      .number()
+      .int()
+      .min(1)
+      .meta({ description: "1-based, in UTF-16 code units (as editors count), of the line's first match." }),
+    text: z.string().meta({ description: `The matched line, cut at ${MAX_SEARCH_LINE_CHARS} characters.` }),
     before: z.array(z.string()),
     after: z.array(z.string()),
   })
   .meta({ id: "SearchMatch" });
+export type SearchMatch = z.infer<typeof SearchMatch>;
 
 export const CodeSearchParams = ProjectScoped.extend({
   query: z.string().min(1).max(1024),
-  regex: z.boolean().default(false),
+  regex: z.boolean().default(false).meta({
+    description:
+      "Treat `query` as a JavaScript regular expression (flags: `i` when not case-sensitive); otherwise a literal string.",
+  }),
   caseSensitive: z.boolean().default(true),
   path: z.string().max(4096).optional().meta({ description: "Only search under this directory." }),
   context: z.number().int().min(0).max(10).default(2).meta({ description: "Lines of context before and after." }),
   limit: z.number().int().min(1).max(MAX_SEARCH_RESULTS).default(200),
 });
-export const CodeSearchResult = z.object({ matches: z.array(SearchMatch), truncated: z.boolean() });
+export const CodeSearchResult = z.object({
+  matches: z.array(SearchMatch).meta({
+    description:
+      "One per matching line, sorted by path then line. Searches tracked and untracked-not-ignored files; binary files and files over MAX_SEARCH_FILE_BYTES are skipped.",
+  }),
+  truncated: z.boolean(),
+});
 
 export const DiffFile = z
   .object({
@@ -98,6 +132,7 @@ export const DiffFile = z
     binary: z.boolean(),
   })
   .meta({ id: "DiffFile" });
+export type DiffFile = z.infer<typeof DiffFile>;
 
 export const CodeDiffParams = ProjectScoped.extend({
   from: GitRef.optional().meta({ description: "Base ref; HEAD when omitted." }),
@@ -110,7 +145,9 @@ export const CodeDiffParams = ProjectScoped.extend({
   context: z.number().int().min(0).max(100).default(3),
 });
 export const CodeDiffResult = z.object({
-  diff: z.string().meta({ description: "Unified diff." }),
+  diff: z.string().meta({
+    description: "Unified diff, cut at a line boundary below MAX_DIFF_BYTES. Untracked files are not part of it.",
+  }),
   files: z.array(DiffFile),
   truncated: z.boolean(),
 });
