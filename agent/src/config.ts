@@ -16,6 +16,8 @@ export interface AgentConfig {
   backoffMaxMs: number;
   /** Most events in flight (sent, not yet acknowledged) on the link. */
   eventWindow: number;
+  /** Pull requests and Actions go to GitHub when a token is set and the project's origin is there. */
+  github: { token: string | null; apiUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +56,10 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
     backoffBaseMs: positive(values.ATT_BACKOFF_BASE_MS, 250),
     backoffMaxMs: positive(values.ATT_BACKOFF_MAX_MS, 10_000),
     eventWindow: positive(values.ATT_EVENT_WINDOW, 256),
+    github: {
+      token: nonEmpty(values.GITHUB_TOKEN) ?? nonEmpty(values.GH_TOKEN),
+      apiUrl: nonEmpty(values.ATT_GITHUB_API_URL) ?? "https://api.github.com",
+    },
   };
 }
 
@@ -64,6 +70,10 @@ export function linkUrl(server: string): string {
   else if (url.protocol === "https:") url.protocol = "wss:";
   else if (url.protocol !== "ws:" && url.protocol !== "wss:") throw new ConfigError(`unsupported server URL ${server}`);
   return url.toString();
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value === "" ? null : value;
 }
 
 function positive(value: string | undefined, fallback: number): number {

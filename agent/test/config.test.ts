@@ -15,6 +15,18 @@ describe("readConfig", () => {
     expect(readConfig([], { ATT_AGENT_TOKEN: "t", ATT_PORT: "8799" }).server).toBe("http://127.0.0.1:8799");
   });
 
+  it("reads the GitHub token (GITHUB_TOKEN before GH_TOKEN) and API URL", () => {
+    expect(readConfig([], { ATT_AGENT_TOKEN: "t" }).github).toEqual({ token: null, apiUrl: "https://api.github.com" });
+    expect(readConfig([], { ATT_AGENT_TOKEN: "t", GH_TOKEN: "gh", GITHUB_TOKEN: "" }).github.token).toBe("gh");
+    const config = readConfig([], {
+      ATT_AGENT_TOKEN: "t",
+      GH_TOKEN: "gh",
+      GITHUB_TOKEN: "ghp",
+      ATT_GITHUB_API_URL: "http://127.0.0.1:9",
+    });
+    expect(config.github).toEqual({ token: "ghp", apiUrl: "http://127.0.0.1:9" });
+  });
+
   it("explains what is missing or wrong", () => {
     expect(() => readConfig([], {})).toThrow(/ATT_AGENT_TOKEN/);
     expect(() => readConfig(["--bogus", "1"], { ATT_AGENT_TOKEN: "t" })).toThrow(ConfigError);

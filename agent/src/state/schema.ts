@@ -1,5 +1,5 @@
 /** The agent's local SQLite tables. Change them only through a new migration. */
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Events waiting for the control plane's ack, in the order they were produced. */
 export const outbox = sqliteTable("outbox", {
@@ -29,3 +29,67 @@ export const meta = sqliteTable("meta", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/** Pull requests of the local provider: a branch pair plus this record, numbered per project from 1. */
+export const pullRequests = sqliteTable(
+  "pull_requests",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    number: integer("number").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    head: text("head").notNull(),
+    base: text("base").notNull(),
+    state: text("state", { enum: ["open", "closed", "merged"] }).notNull(),
+    headSha: text("head_sha"),
+    mergeCommit: text("merge_commit"),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("pull_requests_project_number").on(t.projectId, t.number)],
+);
+
+/** Review comments on local pull requests. */
+export const prReviews = sqliteTable(
+  "pr_reviews",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    prNumber: integer("pr_number").notNull(),
+    author: text("author").notNull(),
+    body: text("body").notNull(),
+    state: text("state", { enum: ["commented", "approved", "changes_requested"] }).notNull(),
+    path: text("path"),
+    line: integer("line"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("pr_reviews_project_pr").on(t.projectId, t.prNumber)],
+);
+
+/**
+ * Local CI runs (the project's own test command). `runner` names the agent
+ * process that owns an unfinished run, so a later process can tell it is orphaned.
+ */
+export const ciRuns = sqliteTable(
+  "ci_runs",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    prNumber: integer("pr_number"),
+    name: text("name").notNull(),
+    branch: text("branch"),
+    headSha: text("head_sha"),
+    status: text("status", { enum: ["queued", "in_progress", "completed"] }).notNull(),
+    conclusion: text("conclusion", {
+      enum: ["success", "failure", "cancelled", "skipped", "timed_out", "neutral"],
+    }),
+    exitCode: integer("exit_code"),
+    log: text("log").notNull().default(""),
+    truncated: integer("truncated", { mode: "boolean" }).notNull().default(false),
+    runner: text("runner").notNull(),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [index("ci_runs_project_created").on(t.projectId, t.createdAt)],
+);

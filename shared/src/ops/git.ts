@@ -100,8 +100,10 @@ export const PrProvider = z.enum(["local", "github"]).meta({
   id: "PrProvider",
   description: "github when the project's origin is on GitHub and the agent has GITHUB_TOKEN; otherwise local.",
 });
+export type PrProvider = z.infer<typeof PrProvider>;
 
 export const CiState = z.enum(["none", "pending", "running", "success", "failure", "error"]).meta({ id: "CiState" });
+export type CiState = z.infer<typeof CiState>;
 
 export const PullRequest = z
   .object({
@@ -120,6 +122,7 @@ export const PullRequest = z
     updatedAt: Timestamp,
   })
   .meta({ id: "PullRequest" });
+export type PullRequest = z.infer<typeof PullRequest>;
 
 const ProviderChoice = { provider: PrProvider.optional().meta({ description: "Override the automatic choice." }) };
 
@@ -157,6 +160,7 @@ export const ReviewComment = z
     createdAt: Timestamp,
   })
   .meta({ id: "ReviewComment" });
+export type ReviewComment = z.infer<typeof ReviewComment>;
 
 export const GitPrReviewsParams = ProjectScoped.extend({ ...ProviderChoice, number: z.number().int().min(1) });
 export const GitPrReviewsResult = z.object({ reviews: z.array(ReviewComment) });
@@ -184,6 +188,7 @@ export const WorkflowRun = z
     updatedAt: Timestamp,
   })
   .meta({ id: "WorkflowRun" });
+export type WorkflowRun = z.infer<typeof WorkflowRun>;
 
 export const GitActionsParams = ProjectScoped.extend({
   ...ProviderChoice,
