@@ -4,6 +4,7 @@ import { detectCapabilities } from "./capabilities.ts";
 import { type AgentConfig, linkUrl } from "./config.ts";
 import { AgentLink } from "./link/link.ts";
 import { executeRequest } from "./link/requests.ts";
+import { stopLocalCi } from "./operations/git/pr/index.ts";
 import { ProjectCatalog } from "./operations/projects.ts";
 import { openAgentDb } from "./state/db.ts";
 import { agentId } from "./state/meta.ts";
@@ -41,6 +42,7 @@ export function startAgent(config: AgentConfig): RunningAgent {
     link,
     stop: async () => {
       await link.stop();
+      await stopLocalCi(); // CI runs are child process groups: end them rather than orphan them
       close();
     },
   };

@@ -16,6 +16,9 @@ export interface AgentConfig {
   backoffMaxMs: number;
   /** Most events in flight (sent, not yet acknowledged) on the link. */
   eventWindow: number;
+  /** `git.push` tries this many times on network errors, backing off from `gitPushBackoffMs`. */
+  gitPushAttempts: number;
+  gitPushBackoffMs: number;
   /** Pull requests and Actions go to GitHub when a token is set and the project's origin is there. */
   github: { token: string | null; apiUrl: string };
 }
@@ -56,6 +59,8 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
     backoffBaseMs: positive(values.ATT_BACKOFF_BASE_MS, 250),
     backoffMaxMs: positive(values.ATT_BACKOFF_MAX_MS, 10_000),
     eventWindow: positive(values.ATT_EVENT_WINDOW, 256),
+    gitPushAttempts: positive(values.ATT_GIT_PUSH_ATTEMPTS, 4),
+    gitPushBackoffMs: positive(values.ATT_GIT_PUSH_BACKOFF_MS, 1000),
     github: {
       token: nonEmpty(values.GITHUB_TOKEN) ?? nonEmpty(values.GH_TOKEN),
       apiUrl: nonEmpty(values.ATT_GITHUB_API_URL) ?? "https://api.github.com",

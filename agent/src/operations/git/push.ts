@@ -18,8 +18,6 @@ export interface PushRetry {
   maxMs: number;
 }
 
-export const DEFAULT_PUSH_RETRY: PushRetry = { attempts: 4, baseMs: 1000, maxMs: 8000 };
-
 export type PushFailure = "auth" | "rejected" | "network" | "other";
 
 const AUTH =
@@ -36,9 +34,14 @@ export function classifyPushFailure(message: string): PushFailure {
   return "other";
 }
 
-/** The push operation with its retry policy (tests use a fast one). */
-export function pushOperation(retry: PushRetry = DEFAULT_PUSH_RETRY): Operation<"git.push"> {
+/** The push operation; its retry policy comes from the agent's config unless a test passes one. */
+export function pushOperation(policy?: PushRetry): Operation<"git.push"> {
   return async ({ projectId, remote, branch, setUpstream }, context) => {
+    const retry = policy ?? {
+      attempts: context.config.gitPushAttempts,
+      baseMs: context.config.gitPushBackoffMs,
+      maxMs: context.config.gitPushBackoffMs * 8,
+    };
     const { git, with: withOptions } = await openProjectRepo(context, projectId);
     const url = await remoteUrl(git, remote);
     const name = branch ?? (await currentBranch(git));
