@@ -19,7 +19,7 @@ export const TemplateId = z
   .meta({
     id: "TemplateId",
     description:
-      "empty: a directory with git; chatbot/tool_calling_agent/rag/mcp_server: ATT's built-in NAT templates; nat_workflow_create: `nat workflow create` (needs NAT installed).",
+      "empty: a git repository with a README; chatbot/tool_calling_agent/rag/mcp_server: ATT's built-in NAT projects (chatbot, rag and mcp_server run offline; tool_calling_agent needs an LLM with tool calling); nat_workflow_create: `nat workflow create` (needs NAT installed). Every project starts as a git repository with one commit on main.",
   });
 export type TemplateId = z.infer<typeof TemplateId>;
 
@@ -67,6 +67,13 @@ export const ArchiveBase64 = z
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, "must be base64")
   .meta({ description: `A zip archive, base64 (at most ${MAX_ARCHIVE_BYTES} bytes before encoding).` });
 
+/**
+ * A zip becomes a new git repository. Refused: entries with absolute paths,
+ * `..` or backslashes, symlinks and other special files (bad_request); more
+ * than MAX_ARCHIVE_ENTRIES entries or more than MAX_UNPACKED_BYTES unpacked
+ * (payload_too_large). A single top-level folder is stripped; `.git` entries
+ * are skipped.
+ */
 export const ProjectsImportParams = z.object({ name: ProjectName, archiveBase64: ArchiveBase64 });
 export const ProjectsImportResult = z.object({ project: Project, files: z.number().int().min(0) });
 
