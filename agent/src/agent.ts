@@ -4,7 +4,9 @@ import { detectCapabilities } from "./capabilities.ts";
 import { type AgentConfig, linkUrl } from "./config.ts";
 import { AgentLink } from "./link/link.ts";
 import { executeRequest } from "./link/requests.ts";
+import { log } from "./log.ts";
 import { stopLocalCi } from "./operations/git/pr/index.ts";
+import { sweepLeftovers } from "./operations/projects/staging.ts";
 import { ProjectCatalog } from "./operations/projects.ts";
 import { openAgentDb } from "./state/db.ts";
 import { agentId } from "./state/meta.ts";
@@ -18,6 +20,9 @@ export interface RunningAgent {
 
 export function startAgent(config: AgentConfig): RunningAgent {
   mkdirSync(config.projectsDir, { recursive: true });
+  const swept = sweepLeftovers(config.projectsDir).then((names) => {
+    if (names.length > 0) log("info", "removed leftovers of interrupted project operations", { names });
+  });
   const { db, close } = openAgentDb(config.stateDir);
   const outbox = new Outbox(db);
   const responses = new ResponseStore(db);
@@ -37,10 +42,16 @@ export function startAgent(config: AgentConfig): RunningAgent {
     backoff: { baseMs: config.backoffBaseMs, maxMs: config.backoffMaxMs },
     window: config.eventWindow,
   });
-  link.start();
+  // Start the link only once leftovers are gone, so no operation can be staging meanwhile.
+  let stopping = false;
+  void swept.then(() => {
+    if (!stopping) link.start();
+  });
   return {
     link,
     stop: async () => {
+      stopping = true;
+      await swept;
       await link.stop();
       await stopLocalCi(); // CI runs are child process groups: end them rather than orphan them
       close();

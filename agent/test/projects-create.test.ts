@@ -1,9 +1,11 @@
 /** projects.create (empty and file templates), names, catalog status changes and projects.delete, on real folders and git. */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkName, RESERVED_NAMES, toProjectName } from "../src/operations/projects/names.ts";
+import { sweepLeftovers } from "../src/operations/projects/staging.ts";
 import { TEMPLATES_DIR } from "../src/operations/projects/templates.ts";
 import { ProjectCatalog } from "../src/operations/projects.ts";
 import { entriesOf, eventsOf, git, projects } from "./projects-helpers.ts";
@@ -182,5 +184,21 @@ describe("projects.delete", () => {
       payload: { name: "doomed" },
     });
     await expect(projects.delete(withHook, { projectId: project.id })).rejects.toMatchObject({ code: "not_found" });
+  });
+});
+
+describe("leftovers of an interrupted operation", () => {
+  it("are swept at start-up; projects are untouched", async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "att-sweep-"));
+    try {
+      mkdirSync(path.join(root, ".att-staging-abc", "half_made"), { recursive: true });
+      writeFileSync(path.join(root, ".att-staging-abc", "half_made", "file"), "x");
+      mkdirSync(path.join(root, ".att-trash-def"));
+      mkdirSync(path.join(root, "real_project"));
+      expect((await sweepLeftovers(root)).sort()).toEqual([".att-staging-abc", ".att-trash-def"]);
+      expect(readdirSync(root)).toEqual(["real_project"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

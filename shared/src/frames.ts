@@ -77,12 +77,13 @@ const requestFrameFor = <M extends AgentMethod>(method: M) =>
     params: AGENT_METHODS[method].params,
   });
 
-export const RequestFrame = z.discriminatedUnion("method", [
-  requestFrameFor("agent.ping"),
-  requestFrameFor("projects.list"),
-  requestFrameFor("projects.get"),
-  requestFrameFor("diagnostics.emitEvents"),
-]);
+/** One request schema per method, derived from the allow-list so a new method needs no edit here. */
+type RequestFrameSchema = { [M in AgentMethod]: ReturnType<typeof requestFrameFor<M>> }[AgentMethod];
+const REQUEST_FRAMES = (Object.keys(AGENT_METHODS) as AgentMethod[]).map((method) =>
+  requestFrameFor(method),
+) as unknown as [RequestFrameSchema, ...RequestFrameSchema[]];
+
+export const RequestFrame = z.discriminatedUnion("method", REQUEST_FRAMES);
 export type RequestFrame = z.infer<typeof RequestFrame>;
 
 export const ResponseAckFrame = z.object({ type: z.literal("response.ack"), id: RequestId });

@@ -1,5 +1,6 @@
 /** Property tests: valid values survive JSON; junk is refused with a clear error, never a throw. */
 import {
+  AGENT_METHODS,
   AgentEvent,
   AgentToServerFrame,
   MAX_FRAME_BYTES,
@@ -171,5 +172,12 @@ describe("junk is rejected with a clear error", () => {
       expect(parsed.tooLarge).toBe(true);
       expect(parsed.error.code).toBe("payload_too_large");
     }
+  });
+});
+
+describe("request frames", () => {
+  it("exist for every method in the allow-list, and for nothing else", () => {
+    const framed = RequestFrame.options.map((option) => option.shape.method.value).sort();
+    expect(framed).toEqual(Object.keys(AGENT_METHODS).sort());
   });
 });

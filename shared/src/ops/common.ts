@@ -21,7 +21,10 @@ export const GitRef = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[^-\s][^\s:?*[\\]*$/, "must be a branch, tag or commit, e.g. main or HEAD~1 (no spaces or :?*[\\, not starting with '-')")
+  .regex(
+    /^[^-\s][^\s:?*[\\]*$/,
+    "must be a branch, tag or commit, e.g. main or HEAD~1 (no spaces or :?*[\\, not starting with '-')",
+  )
   .meta({ example: "main" });
 
 export const Sha = z.string().regex(/^[0-9a-f]{7,64}$/, "must be a hex commit id");

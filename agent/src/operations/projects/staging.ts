@@ -3,7 +3,7 @@
  * it into place only when complete, so a failed create, clone or import
  * leaves nothing behind (hidden directories are not projects).
  */
-import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { OperationError } from "../errors.ts";
 
@@ -39,8 +39,21 @@ export async function stageProject<T>(options: {
 
 /** Removes a directory by first renaming it out of sight, so it vanishes from listings at once. */
 export async function removeDirectory(root: string, dir: string): Promise<void> {
-  const trash = await mkdtemp(path.join(root, ".att-trash-"));
+  const trash = await mkdtemp(path.join(root, TRASH_PREFIX));
   const moved = path.join(trash, "project");
   await rename(dir, moved);
   await rm(trash, { recursive: true, force: true });
+}
+
+export const TRASH_PREFIX = ".att-trash-";
+
+/**
+ * Removes staging and trash folders a crashed agent left under the root.
+ * Call it at start-up only, before any operation can be staging.
+ */
+export async function sweepLeftovers(root: string): Promise<string[]> {
+  const entries = await readdir(root).catch(() => []);
+  const leftovers = entries.filter((name) => name.startsWith(STAGING_PREFIX) || name.startsWith(TRASH_PREFIX));
+  await Promise.all(leftovers.map((name) => rm(path.join(root, name), { recursive: true, force: true })));
+  return leftovers;
 }
