@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { executeRequest, rejectMalformedRequest } from "../src/link/requests.ts";
+import { emitEvent } from "../src/operations/context.ts";
 import type { ProjectCatalog } from "../src/operations/projects.ts";
 import type { Outbox } from "../src/state/outbox.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
@@ -125,5 +126,46 @@ describe("rejectMalformedRequest", () => {
     expect(rejectMalformedRequest("{", error)).toBeNull();
     expect(rejectMalformedRequest(JSON.stringify({ type: "request" }), error)).toBeNull();
     expect(rejectMalformedRequest(JSON.stringify({ type: "other", id: "1" }), error)).toBeNull();
+  });
+});
+
+describe("answers and events that would not fit in one link frame", () => {
+  it("a code.tree answer over 1 MiB becomes payload_too_large, never an oversized frame", async () => {
+    const dir = path.join(root, "wide");
+    mkdirSync(dir, { recursive: true });
+    const long = "n".repeat(200);
+    for (let i = 0; i < 5000; i += 1) writeFileSync(path.join(dir, `${long}_${i}.txt`), "");
+    const [project] = await catalog.list();
+    const answer = await executeRequest(
+      {
+        type: "request",
+        id: "wide",
+        method: "code.tree",
+        params: { projectId: project?.id ?? "", path: "", hidden: true, limit: 10_000 },
+      },
+      context(),
+    );
+    expect(answer).toMatchObject({ ok: false, error: { code: "payload_too_large" } });
+    const narrow = await executeRequest(
+      {
+        type: "request",
+        id: "narrow",
+        method: "code.tree",
+        params: { projectId: project?.id ?? "", path: "", hidden: false, limit: 100 },
+      },
+      context(),
+    );
+    expect(narrow).toMatchObject({ ok: true, result: { truncated: true } });
+  });
+
+  it("an event payload over the budget is replaced by a note of its size and keys", () => {
+    const event = emitEvent(context(), {
+      projectId: "p",
+      type: "git.commit",
+      payload: { files: Array.from({ length: 20_000 }, (_, i) => `src/file_${i}.py`), sha: "abc" },
+    });
+    expect(event.payload).toMatchObject({ truncated: true, keys: ["files", "sha"] });
+    expect(Number(event.payload.bytes)).toBeGreaterThan(256 * 1024);
+    expect(outbox.size()).toBe(1);
   });
 });

@@ -19,6 +19,10 @@ import { type OperationContext, operations } from "../operations/index.ts";
 export type AnyResponseFrame = ResponseFrame;
 
 export async function executeRequest(frame: RequestFrame, context: OperationContext): Promise<AnyResponseFrame> {
+  return fitToFrame(await answer(frame, context), frame.method);
+}
+
+async function answer(frame: RequestFrame, context: OperationContext): Promise<AnyResponseFrame> {
   try {
     // The frame's method and params were validated together; TypeScript cannot
     // correlate the two across the union, so the lookup is widened once here.
@@ -27,21 +31,7 @@ export async function executeRequest(frame: RequestFrame, context: OperationCont
       context: OperationContext,
     ) => Promise<Json>;
     const result = await run(frame.params, context);
-    const answer: AnyResponseFrame = { type: "response", id: frame.id, ok: true, result };
-    // An oversized frame would make the control plane close the link (1009);
-    // answer with an error the caller can act on instead.
-    if (isOverFrameLimit(JSON.stringify(answer))) {
-      return {
-        type: "response",
-        id: frame.id,
-        ok: false,
-        error: {
-          code: "payload_too_large",
-          message: `the answer to ${frame.method} is larger than the link's ${MAX_FRAME_BYTES}-byte frame limit; narrow the request (a smaller limit, a subdirectory, or paging)`,
-        },
-      };
-    }
-    return answer;
+    return { type: "response", id: frame.id, ok: true, result };
   } catch (error) {
     if (error instanceof OperationError) {
       const wire: WireError = { code: error.code, message: error.message };
@@ -56,6 +46,32 @@ export async function executeRequest(frame: RequestFrame, context: OperationCont
       error: { code: "internal", message: `${frame.method} failed on the agent: ${(error as Error).message}` },
     };
   }
+}
+
+const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * An answer must fit the protocol: an oversized frame would make the control
+ * plane close the link (1009) and the stored answer would be resent forever.
+ * A too-large result becomes a payload_too_large error the caller can act on;
+ * an error keeps its code but loses its details and long message tail.
+ */
+function fitToFrame(response: AnyResponseFrame, method: string): AnyResponseFrame {
+  let fitted = response;
+  if (!fitted.ok && fitted.error.message.length > MAX_MESSAGE_CHARS) {
+    fitted = { ...fitted, error: { ...fitted.error, message: `${fitted.error.message.slice(0, MAX_MESSAGE_CHARS)}…` } };
+  }
+  if (!isOverFrameLimit(JSON.stringify(fitted))) return fitted;
+  if (!fitted.ok) return { ...fitted, error: { code: fitted.error.code, message: fitted.error.message } };
+  return {
+    type: "response",
+    id: fitted.id,
+    ok: false,
+    error: {
+      code: "payload_too_large",
+      message: `the answer to ${method} is larger than the link's ${MAX_FRAME_BYTES}-byte frame limit; narrow the request (a smaller limit, a subdirectory, or paging)`,
+    },
+  };
 }
 
 /**

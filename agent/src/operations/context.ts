@@ -22,6 +22,14 @@ export type Operation<M extends AgentMethod> = (
 /** A family's operations: exactly the methods named by `M`. */
 export type Operations<M extends AgentMethod> = { [K in M]: Operation<K> };
 
+/** Events travel one per link frame; an oversized payload is replaced by a note of what it held. */
+const MAX_EVENT_PAYLOAD_BYTES = 256 * 1024;
+function fitPayload(payload: { [key: string]: Json }): { [key: string]: Json } {
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes <= MAX_EVENT_PAYLOAD_BYTES) return payload;
+  return { truncated: true, bytes, keys: Object.keys(payload).slice(0, 50) };
+}
+
 /** Queues one event in the durable outbox and wakes the link. */
 export function emitEvent(
   context: OperationContext,
@@ -31,7 +39,7 @@ export function emitEvent(
     id: crypto.randomUUID(),
     projectId: event.projectId,
     type: event.type,
-    payload: event.payload,
+    payload: fitPayload(event.payload),
     timestamp: new Date().toISOString(),
     actor: event.actor ?? "agent",
   };

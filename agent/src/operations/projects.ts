@@ -12,6 +12,7 @@ import { execa } from "execa";
 import type { AgentDb } from "../state/db.ts";
 import { projects } from "../state/schema.ts";
 import { OperationError } from "./errors.ts";
+import { redactUrl } from "./git/failure.ts";
 
 const NAT_CONFIG = path.join("configs", "config.yml");
 
@@ -142,5 +143,6 @@ async function originUrl(dir: string): Promise<string | null> {
     reject: false,
     timeout: 5000,
   });
-  return result.exitCode === 0 && result.stdout.trim() !== "" ? result.stdout.trim() : null;
+  // A hand-made clone may keep a token in its URL; it must not travel to the control plane.
+  return result.exitCode === 0 && result.stdout.trim() !== "" ? redactUrl(result.stdout.trim()) : null;
 }

@@ -10,6 +10,8 @@ export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.username === "" && parsed.password === "") return url;
+    // ssh's user (`ssh://git@host/…`) is an account name, not a secret; an http(s) user may be a token.
+    if (parsed.protocol === "ssh:" && parsed.password === "") return url;
     parsed.username = "";
     parsed.password = "";
     return parsed.toString();

@@ -18,7 +18,8 @@ const S_IFREG = 0o100000;
 const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 /** Never unpacked: a .git folder could carry hooks or config that run commands; __MACOSX is Finder's litter. */
-const SKIPPED_SEGMENTS = new Set([".git", "__MACOSX"]);
+// Compared lowercased: on case-insensitive file systems `.GIT/config` would land in `.git/`.
+const SKIPPED_SEGMENTS = new Set([".git", "__macosx"]);
 
 interface PlannedEntry {
   entry: Entry;
@@ -64,7 +65,7 @@ async function plan(zip: ZipFile): Promise<PlannedEntry[]> {
         throw badArchive(`entry '${entry.fileName}' is not a regular file or folder`);
       }
       if (entry.isEncrypted()) throw badArchive(`entry '${entry.fileName}' is encrypted`);
-      if (segments.length === 0 || segments.some((s) => SKIPPED_SEGMENTS.has(s))) continue;
+      if (segments.length === 0 || segments.some((s) => SKIPPED_SEGMENTS.has(s.toLowerCase()))) continue;
       planned.push({ entry, segments, directory });
     }
   } catch (error) {
