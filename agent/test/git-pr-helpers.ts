@@ -46,16 +46,7 @@ export function makeRepo(projectsDir: string, name: string, files: Record<string
   return dir;
 }
 
-/** Calls an operation the way the link does: params parsed by the contract, and the result checked against it. */
-export async function call<M extends AgentMethod>(
-  context: OperationContext,
-  method: M,
-  params: MethodParams<M>,
-): Promise<MethodResult<M>> {
-  const parsed = AGENT_METHODS[method].params.parse(params) as ParsedParams<M>;
-  const result = await operations[method](parsed, context);
-  return resultSchemaOf(method).parse(result);
-}
+export { callOperation as call } from "./support/call.ts";
 
 /** Polls until `check` returns a value (no fixed sleeps beyond a short poll interval). */
 export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {

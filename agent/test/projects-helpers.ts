@@ -1,33 +1,27 @@
 /** Shared by the projects-*.test.ts files: project operations called as the link calls them (params parsed). */
 import { execFileSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import {
-  type AgentEvent,
+import type {
+  AgentEvent,
   ProjectsCloneParams,
   ProjectsCreateParams,
   ProjectsDeleteParams,
   ProjectsExportParams,
   ProjectsImportParams,
-  ProjectsTemplatesParams,
 } from "@att/shared";
 import type { z } from "zod";
 import type { OperationContext } from "../src/operations/context.ts";
-import { projectOperations as op } from "../src/operations/project-operations.ts";
+import { callOperation } from "./support/call.ts";
 
 type In<S extends z.ZodType> = z.input<S>;
 
 export const projects = {
-  templates: async (c: OperationContext) => op["projects.templates"](ProjectsTemplatesParams.parse({}), c),
-  create: async (c: OperationContext, p: In<typeof ProjectsCreateParams>) =>
-    op["projects.create"](ProjectsCreateParams.parse(p), c),
-  clone: async (c: OperationContext, p: In<typeof ProjectsCloneParams>) =>
-    op["projects.clone"](ProjectsCloneParams.parse(p), c),
-  import: async (c: OperationContext, p: In<typeof ProjectsImportParams>) =>
-    op["projects.import"](ProjectsImportParams.parse(p), c),
-  export: async (c: OperationContext, p: In<typeof ProjectsExportParams>) =>
-    op["projects.export"](ProjectsExportParams.parse(p), c),
-  delete: async (c: OperationContext, p: In<typeof ProjectsDeleteParams>) =>
-    op["projects.delete"](ProjectsDeleteParams.parse(p), c),
+  templates: async (c: OperationContext) => callOperation(c, "projects.templates", {}),
+  create: async (c: OperationContext, p: In<typeof ProjectsCreateParams>) => callOperation(c, "projects.create", p),
+  clone: async (c: OperationContext, p: In<typeof ProjectsCloneParams>) => callOperation(c, "projects.clone", p),
+  import: async (c: OperationContext, p: In<typeof ProjectsImportParams>) => callOperation(c, "projects.import", p),
+  export: async (c: OperationContext, p: In<typeof ProjectsExportParams>) => callOperation(c, "projects.export", p),
+  delete: async (c: OperationContext, p: In<typeof ProjectsDeleteParams>) => callOperation(c, "projects.delete", p),
 };
 
 /** Runs git with a fixed identity (never the machine's global config). */

@@ -7,20 +7,16 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
+import type {
   CodeDiffParams,
-  CodeDiffResult,
   CodeReadParams,
-  CodeReadResult,
   CodeSearchParams,
-  CodeSearchResult,
   CodeTreeParams,
-  CodeTreeResult,
   CodeWriteParams,
-  CodeWriteResult,
+  MethodResult,
 } from "@att/shared";
 import type { z } from "zod";
-import { codeOperations } from "../../src/operations/code/index.ts";
+import { callOperation } from "./call.ts";
 import { createTestContext, type TestContext } from "./context.ts";
 
 type Input<S extends z.ZodType> = Omit<z.input<S>, "projectId">;
@@ -34,11 +30,11 @@ export interface CodeProject {
   files: (files: Record<string, string | Buffer>) => void;
   /** Runs git in the project with a fixed identity. */
   git: (...args: string[]) => string;
-  tree: (params?: Input<typeof CodeTreeParams>) => Promise<z.infer<typeof CodeTreeResult>>;
-  read: (params: Input<typeof CodeReadParams>) => Promise<z.infer<typeof CodeReadResult>>;
-  write: (params: Input<typeof CodeWriteParams>) => Promise<z.infer<typeof CodeWriteResult>>;
-  search: (params: Input<typeof CodeSearchParams>) => Promise<z.infer<typeof CodeSearchResult>>;
-  diff: (params?: Input<typeof CodeDiffParams>) => Promise<z.infer<typeof CodeDiffResult>>;
+  tree: (params?: Input<typeof CodeTreeParams>) => Promise<MethodResult<"code.tree">>;
+  read: (params: Input<typeof CodeReadParams>) => Promise<MethodResult<"code.read">>;
+  write: (params: Input<typeof CodeWriteParams>) => Promise<MethodResult<"code.write">>;
+  search: (params: Input<typeof CodeSearchParams>) => Promise<MethodResult<"code.search">>;
+  diff: (params?: Input<typeof CodeDiffParams>) => Promise<MethodResult<"code.diff">>;
   dispose: () => void;
 }
 
@@ -56,7 +52,6 @@ export async function createCodeProject(options: { git?: boolean; name?: string 
   const [project] = await context.catalog.list();
   if (project === undefined) throw new Error("the test project was not listed");
   const projectId = project.id;
-  const ops = codeOperations;
   return {
     context,
     projectId,
@@ -68,16 +63,11 @@ export async function createCodeProject(options: { git?: boolean; name?: string 
         writeFileSync(path.join(root, name), content);
       }
     },
-    tree: async (params = {}) =>
-      CodeTreeResult.parse(await ops["code.tree"](CodeTreeParams.parse({ ...params, projectId }), context)),
-    read: async (params) =>
-      CodeReadResult.parse(await ops["code.read"](CodeReadParams.parse({ ...params, projectId }), context)),
-    write: async (params) =>
-      CodeWriteResult.parse(await ops["code.write"](CodeWriteParams.parse({ ...params, projectId }), context)),
-    search: async (params) =>
-      CodeSearchResult.parse(await ops["code.search"](CodeSearchParams.parse({ ...params, projectId }), context)),
-    diff: async (params = {}) =>
-      CodeDiffResult.parse(await ops["code.diff"](CodeDiffParams.parse({ ...params, projectId }), context)),
+    tree: async (params = {}) => callOperation(context, "code.tree", { ...params, projectId }),
+    read: async (params) => callOperation(context, "code.read", { ...params, projectId }),
+    write: async (params) => callOperation(context, "code.write", { ...params, projectId }),
+    search: async (params) => callOperation(context, "code.search", { ...params, projectId }),
+    diff: async (params = {}) => callOperation(context, "code.diff", { ...params, projectId }),
     dispose: () => {
       context.dispose();
     },

@@ -5,17 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  AGENT_METHODS,
-  type AgentMethod,
-  type MethodParams,
-  type MethodResult,
-  type ParsedParams,
-  resultSchemaOf,
-} from "@att/shared";
 import { execa } from "execa";
-import type { Operation } from "../../src/operations/context.ts";
-import { operations } from "../../src/operations/index.ts";
 import type { TestContext } from "./context.ts";
 
 export const IDENTITY_ENV = {
@@ -80,14 +70,4 @@ export async function makeBareRemote(context: TestContext, name: string): Promis
   return remote;
 }
 
-/** Calls an operation the way the link does: params parsed first, the result checked against its schema. */
-export async function call<M extends AgentMethod>(
-  context: TestContext,
-  method: M,
-  params: MethodParams<M>,
-): Promise<MethodResult<M>> {
-  // zod cannot narrow a schema picked by a generic key; the casts restate what the link relies on.
-  const parsed = AGENT_METHODS[method].params.parse(params) as ParsedParams<M>;
-  const operation: Operation<M> = operations[method];
-  return resultSchemaOf(method).parse(await operation(parsed, context));
-}
+export { callOperation as call } from "./call.ts";
