@@ -6,8 +6,11 @@
 import { z } from "zod";
 import { AgentEvent, Id, Timestamp } from "./models.ts";
 import { CODE_METHODS } from "./ops/code.ts";
+import { DEPLOY_METHODS } from "./ops/deploy.ts";
 import { GIT_METHODS } from "./ops/git.ts";
 import { PROJECT_METHODS } from "./ops/projects.ts";
+import { RUN_METHODS } from "./ops/runs.ts";
+import { RUNTIME_METHODS } from "./ops/runtime.ts";
 
 export const PingParams = z.object({ payload: z.string().max(1024).default("") });
 export const PingResult = z.object({ payload: z.string(), agentTime: Timestamp });
@@ -29,6 +32,9 @@ export const AGENT_METHODS = {
   ...PROJECT_METHODS,
   ...CODE_METHODS,
   ...GIT_METHODS,
+  ...RUNTIME_METHODS,
+  ...RUN_METHODS,
+  ...DEPLOY_METHODS,
 } as const;
 
 export type AgentMethod = keyof typeof AGENT_METHODS;
@@ -47,6 +53,17 @@ export const METHOD_TIMEOUT_MS: Readonly<Partial<Record<AgentMethod, number>>> =
   "git.push": 180_000,
   "git.pr.create": 120_000,
   "git.pr.merge": 120_000,
+  // Runtime and deploy waits are bounded by their own params (ready/health timeouts, at most 600 s).
+  "runtime.start": 660_000,
+  "runtime.restart": 780_000,
+  "runtime.stop": 180_000,
+  "runtime.send": 630_000,
+  "tests.run": 3_660_000,
+  "nat.run": 3_660_000,
+  "nat.eval": 3_660_000,
+  "deploy.build": 120_000,
+  "deploy.run": 1_500_000,
+  "deploy.rollback": 1_500_000,
 };
 export const AgentMethod = z.enum(Object.keys(AGENT_METHODS) as [AgentMethod, ...AgentMethod[]]);
 export type MethodParams<M extends AgentMethod> = z.input<(typeof AGENT_METHODS)[M]["params"]>;

@@ -4,6 +4,7 @@ import type { AppBindings } from "./env.ts";
 import { onError, onNotFound, validationHook } from "./http/errors.ts";
 import { authenticate, bodyLimit, requestId } from "./http/middleware.ts";
 import { registerAgent } from "./routes/agent.ts";
+import { registerDeploy } from "./routes/deploy.ts";
 import { registerDiagnostics } from "./routes/diagnostics.ts";
 import { registerDocs } from "./routes/docs.ts";
 import { registerEvents } from "./routes/events.ts";
@@ -12,6 +13,8 @@ import { registerGit } from "./routes/git.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMcp } from "./routes/mcp.ts";
 import { registerProjects } from "./routes/projects.ts";
+import { registerRuns } from "./routes/runs.ts";
+import { registerRuntime } from "./routes/runtime.ts";
 
 export function createApp(): OpenAPIHono<AppBindings> {
   const app = new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
@@ -22,6 +25,9 @@ export function createApp(): OpenAPIHono<AppBindings> {
   registerProjects(app);
   registerFiles(app);
   registerGit(app);
+  registerRuntime(app);
+  registerRuns(app);
+  registerDeploy(app);
   registerEvents(app);
   registerAgent(app);
   registerDiagnostics(app);

@@ -162,6 +162,121 @@ export const ATT_TOOLS: readonly ToolSpec[] = [
     description: "Recent CI workflow runs; with `runId`, that run and its log.",
     annotations: READ_REMOTE,
   }),
+  single("runtime.start", {
+    name: "att.runtime.start",
+    title: "Start app",
+    description:
+      "Validate the project's NAT config and start it (`nat serve`, or `nat mcp serve` with kind mcp) on a free 127.0.0.1 port; answers when GET /health is 200. One app runs at a time.",
+    annotations: { ...CREATE, openWorldHint: false },
+  }),
+  single("runtime.stop", {
+    name: "att.runtime.stop",
+    title: "Stop app",
+    description: "Stop the project's app (SIGTERM to its process group, SIGKILL after `graceSeconds`).",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  }),
+  single("runtime.restart", {
+    name: "att.runtime.restart",
+    title: "Restart app",
+    description: "Stop the app and start it again with the same config and variables.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  }),
+  single("runtime.status", {
+    name: "att.runtime.status",
+    title: "App status",
+    description: "stopped/starting/running/unhealthy/crashed, pid, port, URL, uptime, last health probe and reason.",
+    annotations: READ,
+  }),
+  single("runtime.logs", {
+    name: "att.runtime.logs",
+    title: "App logs",
+    description: "Log lines after a cursor (`after`; pass back `nextCursor`), or the newest with `tail`.",
+    annotations: READ,
+  }),
+  single("runtime.send", {
+    name: "att.runtime.chat",
+    title: "Chat with app",
+    description:
+      "Send a message to the running app through NAT's WebSocket (default) or HTTP API; returns the answer, the intermediate steps and a trace id.",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  }),
+  single("tests.run", {
+    name: "att.test.run",
+    title: "Run tests",
+    description:
+      "Run the project's tests (pytest: paths or node ids, suite, -k, -m; or npm test) with a timeout; returns counts, failures with tracebacks, duration and coverage.",
+    annotations: CREATE,
+  }),
+  single("tests.results", {
+    name: "att.test.results",
+    title: "Test results",
+    description: "The latest test run's parsed results, or one run's by `runId`.",
+    annotations: READ,
+  }),
+  single("debug.errors", {
+    name: "att.debug.errors",
+    title: "App errors",
+    description:
+      "Errors parsed from the app's logs (tracebacks with frames, NAT messages), newest first, deduplicated with counts.",
+    annotations: READ,
+  }),
+  single("runtime.logs", {
+    name: "att.debug.logs",
+    title: "Search logs",
+    description: "Logs filtered by `minLevel`, `since`/`until`, `stream` and a `pattern` regex.",
+    annotations: READ,
+  }),
+  single("debug.traces", {
+    name: "att.debug.traces",
+    title: "Workflow traces",
+    description:
+      "Intermediate steps of recent exchanges (LLM and tool calls with timing and tokens), or one by `traceId`.",
+    annotations: READ,
+  }),
+  single("nat.run", {
+    name: "att.nat.run",
+    title: "nat run",
+    description: "Run the workflow once with `nat run` on one input; returns the workflow result and the output.",
+    annotations: { ...CREATE, openWorldHint: true },
+  }),
+  single("nat.eval", {
+    name: "att.nat.eval",
+    title: "nat eval",
+    description:
+      "Evaluate the workflow with `nat eval` (output in ATT's own folder); returns workflow output, evaluator scores and profiler data.",
+    annotations: { ...CREATE, openWorldHint: true },
+  }),
+  single("nat.runs", {
+    name: "att.nat.runs",
+    title: "NAT runs",
+    description: "Recorded `nat run` / `nat eval` runs, newest first, or one by `runId`.",
+    annotations: READ,
+  }),
+  single("deploy.build", {
+    name: "att.deploy.build",
+    title: "Build release",
+    description: "Build a versioned release of the project (files, config, lock files) with a sha256 checksum.",
+    annotations: CREATE,
+  }),
+  single("deploy.run", {
+    name: "att.deploy.run",
+    title: "Deploy release",
+    description:
+      "Deploy a release (newest by default) as the running app. If its health check fails, the previous release is restored automatically; the answer says which.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  }),
+  single("deploy.rollback", {
+    name: "att.deploy.rollback",
+    title: "Roll back",
+    description: "Run a chosen earlier release again.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  }),
+  single("deploy.status", {
+    name: "att.deploy.status",
+    title: "Deploy status",
+    description: "Current release, all releases, deploy history with outcomes, and whether Docker is used.",
+    annotations: READ,
+  }),
 ];
 
 export const toolNamed = (name: string): ToolSpec | undefined => ATT_TOOLS.find((tool) => tool.name === name);

@@ -58,6 +58,7 @@ const ERROR_DESCRIPTIONS: Readonly<Record<number, string>> = {
   409: "Conflicts with the current state (duplicate, nothing to commit, merge conflict, stale digest).",
   412: "A prerequisite is missing (not a git repository, NAT not installed, no token configured).",
   413: "Larger than the limit; the message says what to do instead.",
+  422: "NAT refused the workflow config; the message carries NAT's own words.",
 };
 
 /** Path parameters by name: `{id}` is a project id, `{path}` a file path, anything else a plain segment. */
