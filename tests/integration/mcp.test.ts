@@ -120,6 +120,9 @@ describe("MCP over Streamable HTTP with the SDK client", () => {
       "att://project/{id}/ci",
       "att://project/{id}/config",
       "att://project/{id}/files",
+      "att://project/{id}/logs",
+      "att://project/{id}/logs{?after}",
+      "att://project/{id}/tests",
     ]);
   });
 

@@ -225,6 +225,9 @@ describe("resources and discovery", () => {
       "att://project/{id}/ci",
       "att://project/{id}/config",
       "att://project/{id}/files",
+      "att://project/{id}/logs",
+      "att://project/{id}/logs{?after}",
+      "att://project/{id}/tests",
     ]);
   });
 

@@ -25,13 +25,19 @@ export interface ResourceSpec {
   name: string;
   title: string;
   description: string;
-  /** A fixed URI, or an RFC 6570 template with `{id}` (a project id). */
+  /** A fixed URI, or an RFC 6570 template with `{id}` (a project id) and optional `{?name}` query variables. */
   uri: string;
   mimeType: string;
-  read: (options: { id: string; call: Call }) => Promise<{ text: string; mimeType?: string }>;
+  read: (options: { id: string; query: Readonly<Record<string, string>>; call: Call }) => Promise<{
+    text: string;
+    mimeType?: string;
+  }>;
 }
 
 const json = (value: unknown) => ({ text: JSON.stringify(value, null, 2) });
+
+/** Lines per log resource read: enough to be useful, small enough for one MCP message. */
+const LOG_PAGE = 500;
 
 export const ATT_RESOURCES: readonly ResourceSpec[] = [
   {
@@ -76,6 +82,36 @@ export const ATT_RESOURCES: readonly ResourceSpec[] = [
     mimeType: "application/json",
     read: async ({ id, call }) => json(await call("git.actions", { projectId: id })),
   },
+  {
+    name: "project-tests",
+    title: "Test results",
+    description: "A project's latest test run: counts, failures with tracebacks, duration and coverage, as JSON.",
+    uri: "att://project/{id}/tests",
+    mimeType: "application/json",
+    read: async ({ id, call }) => json(await call("tests.results", { projectId: id })),
+  },
+  {
+    name: "project-logs",
+    title: "App logs",
+    description: `The newest ${LOG_PAGE} lines of the project's app logs, as JSON with \`nextCursor\`; read att://project/{id}/logs?after=<nextCursor> for what follows.`,
+    uri: "att://project/{id}/logs",
+    mimeType: "application/json",
+    read: async ({ id, call }) => json(await call("runtime.logs", { projectId: id, tail: true, limit: LOG_PAGE })),
+  },
+  {
+    name: "project-logs-after",
+    title: "App logs after a cursor",
+    description: `Up to ${LOG_PAGE} app log lines after the cursor \`after\`, oldest first, with \`nextCursor\` and \`hasMore\`.`,
+    uri: "att://project/{id}/logs{?after}",
+    mimeType: "application/json",
+    read: async ({ id, query, call }) => {
+      const after = Number(query.after);
+      if (!Number.isSafeInteger(after) || after < 0) {
+        throw new McpError(ErrorCode.InvalidParams, "after must be a log cursor: a whole number, 0 or more");
+      }
+      return json(await call("runtime.logs", { projectId: id, after, limit: LOG_PAGE }));
+    },
+  },
 ];
 
 function toMcpError(error: WireError): McpError {
@@ -100,12 +136,17 @@ export function registerResources(server: McpServer, invoke: Invoke): void {
     };
   for (const spec of ATT_RESOURCES) {
     const metadata = { title: spec.title, description: spec.description, mimeType: spec.mimeType };
-    const contents = async (uri: URL, id: string, extra: Extra): Promise<ReadResourceResult> => {
-      const { text, mimeType = spec.mimeType } = await spec.read({ id, call: callerFor(extra) });
+    const contents = async (
+      uri: URL,
+      id: string,
+      query: Record<string, string>,
+      extra: Extra,
+    ): Promise<ReadResourceResult> => {
+      const { text, mimeType = spec.mimeType } = await spec.read({ id, query, call: callerFor(extra) });
       return { contents: [{ uri: uri.href, mimeType, text }] };
     };
     if (!spec.uri.includes("{")) {
-      server.registerResource(spec.name, spec.uri, metadata, (uri, extra) => contents(uri, "", extra));
+      server.registerResource(spec.name, spec.uri, metadata, (uri, extra) => contents(uri, "", {}, extra));
       continue;
     }
     // No list callback: listing every project's resources would need the agent for resources/list.
@@ -114,7 +155,11 @@ export function registerResources(server: McpServer, invoke: Invoke): void {
       const id = variables.id;
       if (typeof id !== "string" || id === "")
         throw new McpError(ErrorCode.InvalidParams, `no project id in ${uri.href}`);
-      return contents(uri, decodeURIComponent(id), extra);
+      const query: Record<string, string> = {};
+      for (const [name, value] of Object.entries(variables)) {
+        if (name !== "id" && typeof value === "string") query[name] = decodeURIComponent(value);
+      }
+      return contents(uri, decodeURIComponent(id), query, extra);
     });
   }
 }
