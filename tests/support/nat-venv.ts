@@ -19,10 +19,13 @@ export const natVenvDir: string = path.join(repoRoot, ".cache", "nat-venv");
  * langchain: `tool_calling_agent` and the LangChain client of the test LLM;
  * mcp: `nat mcp serve`; nvidia-nat-test: the offline `nat_test_llm`.
  * setuptools: installing a template with `--no-build-isolation` (no downloads).
+ * sqlalchemy[asyncio]: NAT 1.9's `nat serve` imports SQLAlchemy's asyncio
+ * module, which needs greenlet, and nothing else in the set pulls it in.
  */
 export const NAT_REQUIREMENTS: readonly string[] = [
   "nvidia-nat[langchain,mcp]~=1.8",
   "nvidia-nat-test~=1.8",
+  "sqlalchemy[asyncio]",
   "setuptools>=70",
   "wheel",
 ];
@@ -85,14 +88,15 @@ function paths(): NatVenv {
   return { nat: path.join(bin, "nat"), python: path.join(bin, "python"), pip: path.join(bin, "pip") };
 }
 
-async function isUsable(venv: NatVenv): Promise<boolean> {
+/** "ready": nothing to do; "stale": a working venv whose requirements changed; "missing": build it. */
+async function venvState(venv: NatVenv): Promise<"ready" | "stale" | "missing"> {
   const stamp = path.join(natVenvDir, STAMP);
-  if (!existsSync(venv.nat) || !existsSync(stamp)) return false;
-  if (readFileSync(stamp, "utf8") !== JSON.stringify(NAT_REQUIREMENTS)) return false;
+  if (!existsSync(venv.nat) || !existsSync(stamp)) return "missing";
   const check = await run(venv.python, ["-c", "import nat.cli.main, nat.test.llm, langchain_core, setuptools"], {
     timeoutMs: 60_000,
   });
-  return check.code === 0;
+  if (check.code !== 0) return "missing";
+  return readFileSync(stamp, "utf8") === JSON.stringify(NAT_REQUIREMENTS) ? "ready" : "stale";
 }
 
 const UNREACHABLE =
@@ -127,7 +131,15 @@ export function ensureNatVenv(): Promise<NatVenv> {
 
 async function build(): Promise<NatVenv> {
   const venv = paths();
-  if (await isUsable(venv)) return venv;
+  const state = await venvState(venv);
+  if (state === "ready") return venv;
+  if (state === "stale") {
+    // Installing into the working venv adds only what changed, and tests using it meanwhile keep working.
+    progress(`updating ${natVenvDir} to ${NAT_REQUIREMENTS.join(" ")}`);
+    await pipInstall(venv);
+    writeFileSync(path.join(natVenvDir, STAMP), JSON.stringify(NAT_REQUIREMENTS));
+    return venv;
+  }
   const python = await findPython();
   progress(`creating ${natVenvDir} with ${python}`);
   rmSync(natVenvDir, { recursive: true, force: true });
