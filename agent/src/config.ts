@@ -10,6 +10,8 @@ export interface AgentConfig {
   projectsDir: string;
   stateDir: string;
   natCommand: string;
+  /** Python for a project's tests when it has no venv of its own (`.venv/`, `venv/`). */
+  pythonCommand: string;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
   backoffBaseMs: number;
@@ -19,6 +21,8 @@ export interface AgentConfig {
   /** `git.push` tries this many times on network errors, backing off from `gitPushBackoffMs`. */
   gitPushAttempts: number;
   gitPushBackoffMs: number;
+  /** How often the managed NAT app's /health is probed while it runs. */
+  runtimeProbeMs: number;
   /** Pull requests and Actions go to GitHub when a token is set and the project's origin is there. */
   github: { token: string | null; apiUrl: string };
 }
@@ -54,6 +58,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
     projectsDir: path.resolve(values.ATT_PROJECTS_DIR ?? path.join(home, "att-projects")),
     stateDir: path.resolve(values.ATT_AGENT_STATE_DIR ?? path.join(home, ".att", "agent")),
     natCommand: values.ATT_NAT_COMMAND ?? "nat",
+    pythonCommand: values.ATT_PYTHON_COMMAND ?? "python3",
     heartbeatIntervalMs: positive(values.ATT_HEARTBEAT_INTERVAL_MS, HEARTBEAT_INTERVAL_MS),
     heartbeatTimeoutMs: positive(values.ATT_HEARTBEAT_TIMEOUT_MS, HEARTBEAT_TIMEOUT_MS),
     backoffBaseMs: positive(values.ATT_BACKOFF_BASE_MS, 250),
@@ -61,6 +66,7 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
     eventWindow: positive(values.ATT_EVENT_WINDOW, 256),
     gitPushAttempts: positive(values.ATT_GIT_PUSH_ATTEMPTS, 4),
     gitPushBackoffMs: positive(values.ATT_GIT_PUSH_BACKOFF_MS, 1000),
+    runtimeProbeMs: positive(values.ATT_RUNTIME_PROBE_MS, 5000),
     github: {
       token: nonEmpty(values.GITHUB_TOKEN) ?? nonEmpty(values.GH_TOKEN),
       apiUrl: nonEmpty(values.ATT_GITHUB_API_URL) ?? "https://api.github.com",

@@ -4,12 +4,15 @@ import type { AgentConfig } from "../config.ts";
 import type { AgentDb } from "../state/db.ts";
 import type { Outbox } from "../state/outbox.ts";
 import type { ProjectCatalog } from "./projects.ts";
+import type { RuntimeControl } from "./runtime/control.ts";
 
 export interface OperationContext {
   config: AgentConfig;
   db: AgentDb;
   catalog: ProjectCatalog;
   outbox: Outbox;
+  /** The managed NAT app (one at a time). */
+  runtime: RuntimeControl;
   /** Wakes the link so newly queued events go out at once. */
   eventsQueued: () => void;
 }

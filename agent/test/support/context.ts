@@ -1,6 +1,7 @@
 /**
  * A real operation context for agent tests: a temp projects root, a real
- * SQLite state database and outbox. Call `dispose()` in afterEach.
+ * SQLite state database and outbox, and a runtime manager. Call (and await,
+ * when an app may run) `dispose()` in afterEach.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { readConfig } from "../../src/config.ts";
 import type { OperationContext } from "../../src/operations/context.ts";
 import { ProjectCatalog } from "../../src/operations/projects.ts";
+import { RuntimeManager } from "../../src/operations/runtime/manager.ts";
 import { openAgentDb } from "../../src/state/db.ts";
 import { Outbox } from "../../src/state/outbox.ts";
 
@@ -16,7 +18,9 @@ export interface TestContext extends OperationContext {
   dir: string;
   /** How many times operations woke the link. */
   wakes: () => number;
-  dispose: () => void;
+  runtime: RuntimeManager;
+  /** Ends the managed app (if any), then closes the database and removes the directory. */
+  dispose: () => Promise<void>;
 }
 
 export function createTestContext(env: NodeJS.ProcessEnv = {}): TestContext {
@@ -31,19 +35,33 @@ export function createTestContext(env: NodeJS.ProcessEnv = {}): TestContext {
   });
   const { db, close } = openAgentDb(config.stateDir);
   let wakes = 0;
+  const eventsQueued = (): void => {
+    wakes += 1;
+  };
+  const outbox = new Outbox(db);
+  const catalog = new ProjectCatalog({ db, root, stopApp: (id) => runtime.stopProject(id) });
+  const runtime: RuntimeManager = new RuntimeManager({ config, db, catalog, outbox, eventsQueued });
+  const release = (): void => {
+    close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   return {
     dir,
     config,
     db,
-    catalog: new ProjectCatalog({ db, root }),
-    outbox: new Outbox(db),
-    eventsQueued: () => {
-      wakes += 1;
-    },
+    catalog,
+    outbox,
+    runtime,
+    eventsQueued,
     wakes: () => wakes,
+    // Synchronous when nothing runs, so callers that do not await still clean up at once.
     dispose: () => {
-      close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!runtime.active) {
+        runtime.logs.close(); // its batching timers must not fire once the database is closed
+        release();
+        return Promise.resolve();
+      }
+      return runtime.shutdown().then(release);
     },
   };
 }

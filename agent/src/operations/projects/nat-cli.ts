@@ -1,9 +1,7 @@
 /** The `nat` command, for `nat workflow create` and to tell whether NAT is installed. */
 import { execa } from "execa";
+import { NAT_ENV } from "../../process/env.ts";
 import { OperationError } from "../errors.ts";
-
-/** NAT asks no telemetry question and flushes its logs at once. */
-const NAT_ENV: NodeJS.ProcessEnv = { NAT_TELEMETRY_ENABLED: "false", PYTHONUNBUFFERED: "1" };
 
 export const NAT_INSTALL_HINT =
   'install NAT (Python 3.11-3.13): `pip install "nvidia-nat~=1.8"`, then set ATT_NAT_COMMAND to the `nat` it installed if it is not on PATH';
