@@ -2,16 +2,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import {
-  AGENT_METHODS,
-  type AgentMethod,
-  type MethodParams,
-  type MethodResult,
-  type ParsedParams,
-  resultSchemaOf,
-} from "@att/shared";
-import type { OperationContext } from "../src/operations/context.ts";
-import { operations } from "../src/operations/index.ts";
 
 const IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"];
 

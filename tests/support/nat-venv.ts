@@ -21,10 +21,14 @@ export const natVenvDir: string = path.join(repoRoot, ".cache", "nat-venv");
  * setuptools: installing a template with `--no-build-isolation` (no downloads).
  * sqlalchemy[asyncio]: NAT 1.9's `nat serve` imports SQLAlchemy's asyncio
  * module, which needs greenlet, and nothing else in the set pulls it in.
+ * nvidia-nat-profiler: `nat eval`'s profiler section and the avg_* evaluators
+ * (latency, runtime, per-step timing), offline; brings matplotlib, scipy and
+ * scikit-learn (about 100 MB installed).
  */
 export const NAT_REQUIREMENTS: readonly string[] = [
   "nvidia-nat[langchain,mcp]~=1.8",
   "nvidia-nat-test~=1.8",
+  "nvidia-nat-profiler~=1.8",
   "sqlalchemy[asyncio]",
   "setuptools>=70",
   "wheel",

@@ -32,12 +32,10 @@ export const TestCounts = z
 
 export const TestFailure = z
   .object({
-    id: z
-      .string()
-      .meta({
-        description: "pytest node id or vitest 'file > suite > test'.",
-        example: "tests/test_app.py::test_answer",
-      }),
+    id: z.string().meta({
+      description: "pytest node id or vitest 'file > suite > test'.",
+      example: "tests/test_app.py::test_answer",
+    }),
     kind: z.enum(["failure", "error"]),
     message: z.string(),
     traceback: z.string(),
