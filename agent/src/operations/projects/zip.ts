@@ -1,7 +1,8 @@
 /**
  * Packs a project into a zip: the files git would consider (tracked, plus
  * untracked ones .gitignore does not exclude), never .git itself. Export is
- * for small projects, since the archive travels in one link frame.
+ * for small projects, since the archive travels in one link frame; releases
+ * (deploy.build) use the same listing and zipping, written to disk uncapped.
  */
 import { lstat, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -37,9 +38,15 @@ async function listFiles(dir: string): Promise<string[]> {
   return [...new Set(output.split("\0").filter((name) => name !== ""))].sort();
 }
 
+export interface ProjectFile {
+  /** Relative, `/`-separated. */
+  name: string;
+  size: number;
+}
+
 /** Regular files only: symlinks, submodules and deleted-but-tracked paths are left out. */
-async function regularFiles(dir: string, names: readonly string[]): Promise<{ name: string; size: number }[]> {
-  const files: { name: string; size: number }[] = [];
+async function regularFiles(dir: string, names: readonly string[]): Promise<ProjectFile[]> {
+  const files: ProjectFile[] = [];
   for (const name of names) {
     const stats = await lstat(path.join(dir, name)).catch(() => null);
     if (stats?.isFile()) files.push({ name, size: stats.size });
@@ -47,19 +54,30 @@ async function regularFiles(dir: string, names: readonly string[]): Promise<{ na
   return files;
 }
 
+/** The files a project's archive holds, sorted by name. */
+export async function projectFiles(dir: string): Promise<ProjectFile[]> {
+  return regularFiles(dir, await listFiles(dir));
+}
+
+/** A zip of `files` (read from `dir`), streamed; `prefix` puts every entry under that folder. */
+export function zipFiles(dir: string, files: readonly ProjectFile[], prefix = ""): NodeJS.ReadableStream {
+  const zip = new yazl.ZipFile();
+  for (const file of files)
+    zip.addFile(path.join(dir, file.name), prefix === "" ? file.name : `${prefix}/${file.name}`);
+  zip.end();
+  return zip.outputStream;
+}
+
 export async function archiveProject(dir: string): Promise<{ archive: Buffer; files: number }> {
-  const files = await regularFiles(dir, await listFiles(dir));
+  const files = await projectFiles(dir);
   const total = files.reduce((sum, file) => sum + file.size, 0);
   if (total > MAX_UNPACKED_BYTES) {
     throw new OperationError("payload_too_large", `the project holds ${total} bytes of files; ${TOO_BIG_HINT}`);
   }
-  const zip = new yazl.ZipFile();
-  for (const file of files) zip.addFile(path.join(dir, file.name), file.name);
-  zip.end();
   // Read it all (yazl cannot be stopped midway cleanly) but keep only what fits.
   const chunks: Buffer[] = [];
   let bytes = 0;
-  for await (const chunk of zip.outputStream) {
+  for await (const chunk of zipFiles(dir, files)) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     bytes += buffer.length;
     if (bytes <= MAX_ARCHIVE_BYTES) chunks.push(buffer);
