@@ -5,9 +5,13 @@
 import type { AgentEvent, AgentMethod } from "@att/shared";
 import { codeOperations } from "./code/index.ts";
 import type { Operations } from "./context.ts";
+import { deployOperations } from "./deploy/index.ts";
 import { OperationError } from "./errors.ts";
 import { gitOperations } from "./git/index.ts";
+import { interactOperations } from "./interact/index.ts";
 import { projectOperations } from "./project-operations.ts";
+import { runOperations } from "./runs/index.ts";
+import { runtimeOperations } from "./runtime/index.ts";
 
 export type { OperationContext } from "./context.ts";
 
@@ -36,4 +40,8 @@ export const operations: Operations<AgentMethod> = {
   ...projectOperations,
   ...codeOperations,
   ...gitOperations,
+  ...interactOperations,
+  ...runOperations,
+  ...deployOperations,
+  ...runtimeOperations,
 };
