@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Project } from "@att/shared";
+import type { EventType, Project, StoredEvent } from "@att/shared";
 import WebSocket from "ws";
 import { type ControlPlane, startControlPlane, waitForHealth } from "../../agent/src/start/control-plane.ts";
 import { type GroupProcess, startGroup } from "../../agent/src/start/processes.ts";
@@ -153,6 +153,19 @@ export class Stack {
     const response = await this.api(pathname, init);
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
+  }
+
+  /** Polls the project's event log until at least `count` events of `type` are stored. */
+  async eventsOfType(projectId: string, type: EventType, count: number, timeoutMs = 30_000): Promise<StoredEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { events } = await this.json<{ events: StoredEvent[] }>(
+        `/api/v1/projects/${projectId}/events?type=${type}&limit=1000`,
+      );
+      if (events.length >= count) return events;
+      if (Date.now() > deadline) throw new Error(`saw ${events.length} of ${count} ${type} events in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   subscribe(projectId: string, after = 0): Subscriber {
