@@ -5,12 +5,16 @@
  *     same request answered by the Durable Object alone, at 1, 10 and 50
  *     concurrent clients (p50, p99, requests/s);
  *  2. events/s from the agent to 10 subscribers, checking zero loss.
- *  3. code search and MCP file reads (./code.ts).
- * `ATT_BENCH_ONLY=link` or `=code` runs one part. Not a test: it asserts
+ *  3. code search and MCP file reads (./code.ts);
+ *  4. NAT app start to healthy and log throughput (./runtime.ts).
+ * `ATT_BENCH_ONLY=link`, `=code` or `=runtime` runs one part. Not a test: it asserts
  * nothing about speed.
  */
+
+import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack, type Subscriber } from "../support/stack.ts";
 import { benchCode } from "./code.ts";
+import { benchRuntime } from "./runtime.ts";
 
 const ONLY = process.env.ATT_BENCH_ONLY;
 
@@ -82,12 +86,16 @@ async function fanOut(
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
 
 async function main(): Promise<void> {
-  const stack = await Stack.start();
+  const venv = ONLY === undefined || ONLY === "runtime" ? await ensureNatVenv() : null;
+  const agentEnv: Record<string, string> =
+    venv === null ? {} : { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python };
+  const stack = await Stack.start({ agentEnv });
   try {
     stack.addProjectDir("bench");
     await stack.startLinkedAgent();
-    if (ONLY !== "code") await benchLink(stack);
-    if (ONLY !== "link") await benchCode(stack);
+    if (ONLY === undefined || ONLY === "link") await benchLink(stack);
+    if (ONLY === undefined || ONLY === "code") await benchCode(stack);
+    if (ONLY === undefined || ONLY === "runtime") await benchRuntime(stack);
     console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
   } finally {
     await stack.dispose();
