@@ -12,8 +12,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unpackRelease } from "../src/operations/deploy/artifact.ts";
 import { exclusively } from "../src/operations/deploy/lock.ts";
 import { getRelease, listDeployments, saveDeployment } from "../src/operations/deploy/store.ts";
-import { callDeploy, operationError, zipEntries } from "./deploy-helpers.ts";
+import { operationError, zipEntries } from "./deploy-helpers.ts";
 import { eventsOf, git, projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 let context: TestContext;
@@ -34,11 +35,11 @@ const artifactOf = (releaseId: string): string => getRelease(context.db, project
 
 describe("deploy.build", () => {
   it("builds numbered releases whose checksum, size and file count match the artifact on disk", async () => {
-    const first = (await callDeploy(context, "deploy.build", { projectId: project.id, label: "first" })).release;
+    const first = (await callOperation(context, "deploy.build", { projectId: project.id, label: "first" })).release;
     writeFileSync(path.join(project.path, "requirements-dev.txt"), "pytest\n");
     mkdirSync(path.join(project.path, "packages", "tool"), { recursive: true });
     writeFileSync(path.join(project.path, "packages", "tool", "pyproject.toml"), "[project]\nname = 'tool'\n");
-    const second = (await callDeploy(context, "deploy.build", { projectId: project.id })).release;
+    const second = (await callOperation(context, "deploy.build", { projectId: project.id })).release;
 
     expect([first.version, second.version]).toEqual([1, 2]);
     expect(first.label).toBe("first");
@@ -80,7 +81,7 @@ describe("deploy.build", () => {
     mkdirSync(path.join(project.path, "cache"));
     writeFileSync(path.join(project.path, "cache", "blob.bin"), "x");
     writeFileSync(path.join(project.path, "notes.md"), "not committed, not ignored\n");
-    const { release } = await callDeploy(context, "deploy.build", { projectId: project.id });
+    const { release } = await callOperation(context, "deploy.build", { projectId: project.id });
 
     const entries = await zipEntries(artifactOf(release.id));
     const inside = entries.map((name) => name.split("/").slice(1).join("/"));
@@ -97,7 +98,7 @@ describe("deploy.build", () => {
 
   it("refuses a config that is missing, ignored, or absent altogether", async () => {
     const missing = await operationError(
-      callDeploy(context, "deploy.build", { projectId: project.id, configPath: "configs/nope.yml" }),
+      callOperation(context, "deploy.build", { projectId: project.id, configPath: "configs/nope.yml" }),
     );
     expect(missing.code).toBe("precondition_failed");
     expect(missing.message).toContain("configs/nope.yml");
@@ -105,20 +106,20 @@ describe("deploy.build", () => {
     writeFileSync(path.join(project.path, "configs", "local.yml"), "workflow: {_type: test_echo}\n");
     writeFileSync(path.join(project.path, ".gitignore"), "configs/local.yml\n");
     const ignored = await operationError(
-      callDeploy(context, "deploy.build", { projectId: project.id, configPath: "configs/local.yml" }),
+      callOperation(context, "deploy.build", { projectId: project.id, configPath: "configs/local.yml" }),
     );
     expect(ignored.code).toBe("precondition_failed");
     expect(ignored.message).toContain("ignored by .gitignore");
 
     rmSync(path.join(project.path, "configs", "config.yml"));
-    const none = await operationError(callDeploy(context, "deploy.build", { projectId: project.id }));
+    const none = await operationError(callOperation(context, "deploy.build", { projectId: project.id }));
     expect(none.code).toBe("precondition_failed");
     expect(none.details).toMatchObject({ reason: "no_config" });
 
     // Nothing was built, announced or numbered by the refusals.
     expect(eventsOf(context).filter((event) => event.type.startsWith("build."))).toEqual([]);
     writeFileSync(path.join(project.path, "configs", "config.yml"), "workflow: {_type: test_echo}\n");
-    const { release } = await callDeploy(context, "deploy.build", {
+    const { release } = await callOperation(context, "deploy.build", {
       projectId: project.id,
       configPath: "./configs//config.yml",
     });
@@ -134,7 +135,7 @@ describe("deploy.build", () => {
     writeFileSync(path.join(dir, "app", "run.sh"), "#!/bin/sh\necho hi\n", { mode: 0o755 });
     const plain = (await context.catalog.list()).find((p) => p.name === "plain_app");
     if (plain === undefined) throw new Error("the catalog did not list plain_app");
-    const { release } = await callDeploy(context, "deploy.build", {
+    const { release } = await callOperation(context, "deploy.build", {
       projectId: plain.id,
       configPath: "app/configs/config.yml",
     });
@@ -156,25 +157,25 @@ describe("deploy.build", () => {
   it("refuses a second build of the project while one runs", async () => {
     let open: () => void = () => {};
     const held = exclusively("build", project.id, () => new Promise<void>((resolve) => (open = resolve)));
-    const error = await operationError(callDeploy(context, "deploy.build", { projectId: project.id }));
+    const error = await operationError(callOperation(context, "deploy.build", { projectId: project.id }));
     expect(error.code).toBe("conflict");
     expect(error.details).toMatchObject({ reason: "build_in_progress" });
     open();
     await held;
-    expect((await callDeploy(context, "deploy.build", { projectId: project.id })).release.version).toBe(1);
+    expect((await callOperation(context, "deploy.build", { projectId: project.id })).release.version).toBe(1);
   });
 });
 
 describe("deploy.run before NAT starts", () => {
   it("refuses a release whose artifact changed by one byte, and records nothing", async () => {
-    const { release } = await callDeploy(context, "deploy.build", { projectId: project.id });
+    const { release } = await callOperation(context, "deploy.build", { projectId: project.id });
     const artifact = artifactOf(release.id);
     const bytes = readFileSync(artifact);
     const middle = Math.floor(bytes.length / 2);
     bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
     writeFileSync(artifact, bytes);
 
-    const error = await operationError(callDeploy(context, "deploy.run", { projectId: project.id }));
+    const error = await operationError(callOperation(context, "deploy.run", { projectId: project.id }));
     expect(error.code).toBe("precondition_failed");
     expect(error.details).toMatchObject({
       reason: "checksum_mismatch",
@@ -186,25 +187,25 @@ describe("deploy.run before NAT starts", () => {
     expect(eventsOf(context).filter((event) => event.type.startsWith("deploy."))).toEqual([]);
 
     rmSync(artifact);
-    const gone = await operationError(callDeploy(context, "deploy.run", { projectId: project.id }));
+    const gone = await operationError(callOperation(context, "deploy.run", { projectId: project.id }));
     expect(gone.details).toMatchObject({ reason: "artifact_missing" });
   });
 
   it("answers not_found for unknown releases and projects without any", async () => {
-    const none = await operationError(callDeploy(context, "deploy.run", { projectId: project.id }));
+    const none = await operationError(callOperation(context, "deploy.run", { projectId: project.id }));
     expect(none.code).toBe("not_found");
     expect(none.message).toContain("deploy.build");
-    await callDeploy(context, "deploy.build", { projectId: project.id });
+    await callOperation(context, "deploy.build", { projectId: project.id });
     const params = { projectId: project.id, releaseId: "no-such-release" };
-    expect((await operationError(callDeploy(context, "deploy.run", params))).code).toBe("not_found");
-    expect((await operationError(callDeploy(context, "deploy.rollback", params))).code).toBe("not_found");
+    expect((await operationError(callOperation(context, "deploy.run", params))).code).toBe("not_found");
+    expect((await operationError(callOperation(context, "deploy.rollback", params))).code).toBe("not_found");
   });
 
   it("refuses a second deploy of the project while one runs", async () => {
-    await callDeploy(context, "deploy.build", { projectId: project.id });
+    await callOperation(context, "deploy.build", { projectId: project.id });
     let open: () => void = () => {};
     const held = exclusively("deploy", project.id, () => new Promise<void>((resolve) => (open = resolve)));
-    const error = await operationError(callDeploy(context, "deploy.run", { projectId: project.id }));
+    const error = await operationError(callOperation(context, "deploy.run", { projectId: project.id }));
     expect(error.code).toBe("conflict");
     expect(error.details).toMatchObject({ reason: "deploy_in_progress" });
     open();
@@ -212,8 +213,8 @@ describe("deploy.run before NAT starts", () => {
   });
 
   it("reports a first deploy that cannot start as failed (nothing to restore), with the reason, without throwing", async () => {
-    const { release } = await callDeploy(context, "deploy.build", { projectId: project.id });
-    const { deployment, runtime } = await callDeploy(context, "deploy.run", { projectId: project.id });
+    const { release } = await callOperation(context, "deploy.build", { projectId: project.id });
+    const { deployment, runtime } = await callOperation(context, "deploy.run", { projectId: project.id });
     expect(deployment).toMatchObject({
       releaseId: release.id,
       version: 1,
@@ -241,17 +242,18 @@ describe("deploy.run before NAT starts", () => {
 
 describe("deploy.status", () => {
   it("lists releases and history newest first, has no current release while nothing runs, and says why Docker is not used", async () => {
-    const empty = await callDeploy(context, "deploy.status", { projectId: project.id });
+    const empty = await callOperation(context, "deploy.status", { projectId: project.id });
     expect(empty).toMatchObject({ current: null, releases: [], history: [] });
 
-    const first = (await callDeploy(context, "deploy.build", { projectId: project.id })).release;
-    const second = (await callDeploy(context, "deploy.build", { projectId: project.id })).release;
-    const failed = (await callDeploy(context, "deploy.run", { projectId: project.id, releaseId: first.id })).deployment;
+    const first = (await callOperation(context, "deploy.build", { projectId: project.id })).release;
+    const second = (await callOperation(context, "deploy.build", { projectId: project.id })).release;
+    const failed = (await callOperation(context, "deploy.run", { projectId: project.id, releaseId: first.id }))
+      .deployment;
     // A deploy an earlier agent process never finished.
     const cut = { ...failed, id: crypto.randomUUID(), releaseId: second.id, version: 2, outcome: "running" as const };
     saveDeployment(context.db, { ...cut, startedAt: new Date(Date.now() + 1000).toISOString(), finishedAt: null });
 
-    const status = await callDeploy(context, "deploy.status", { projectId: project.id });
+    const status = await callOperation(context, "deploy.status", { projectId: project.id });
     expect(status.current).toBeNull();
     expect(status.releases.map((release) => release.version)).toEqual([2, 1]);
     expect(status.history.map((deployment) => [deployment.version, deployment.outcome])).toEqual([

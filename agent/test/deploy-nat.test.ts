@@ -11,8 +11,9 @@ import type { Project, Release, RuntimeStatus } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNatVenv } from "../../tests/support/nat-venv.ts";
 import { getRelease } from "../src/operations/deploy/store.ts";
-import { callDeploy, operationError } from "./deploy-helpers.ts";
+import { operationError } from "./deploy-helpers.ts";
 import { eventsOf, projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 const NAT_TIMEOUT_MS = 240_000;
@@ -37,7 +38,7 @@ afterAll(async () => {
 /** Writes the project's config, builds a release of it and keeps it in `released`. */
 async function release(config: string): Promise<Release> {
   writeFileSync(configFile, config);
-  const built = (await callDeploy(context, "deploy.build", { projectId: project.id })).release;
+  const built = (await callOperation(context, "deploy.build", { projectId: project.id })).release;
   released.push(built);
   return built;
 }
@@ -75,7 +76,7 @@ describe("deploys with the real NAT", () => {
     "deploys v1: it goes live from its unpacked release and answers /health",
     async () => {
       const v1 = await release(goodConfig);
-      const { deployment, runtime } = await callDeploy(context, "deploy.run", { projectId: project.id });
+      const { deployment, runtime } = await callOperation(context, "deploy.run", { projectId: project.id });
       expect(deployment).toMatchObject({
         releaseId: v1.id,
         version: 1,
@@ -99,7 +100,7 @@ describe("deploys with the real NAT", () => {
     async () => {
       const [v1] = released;
       const v2 = await release(diesAtStartup);
-      const { deployment, runtime } = await callDeploy(context, "deploy.run", {
+      const { deployment, runtime } = await callOperation(context, "deploy.run", {
         projectId: project.id,
         healthTimeoutSeconds: 120,
       });
@@ -132,7 +133,7 @@ describe("deploys with the real NAT", () => {
       const [v1] = released;
       const before = context.runtime.status(project.id);
       const v3 = await release(goodConfig.replace("_type: chat_completion", "_type: no_such_workflow"));
-      const { deployment, runtime } = await callDeploy(context, "deploy.run", { projectId: project.id });
+      const { deployment, runtime } = await callOperation(context, "deploy.run", { projectId: project.id });
       expect(deployment).toMatchObject({ releaseId: v3.id, outcome: "rolled_back", restoredReleaseId: v1?.id });
       expect(deployment.reason).toMatch(/workflow type `no_such_workflow` not found/);
       expect(deployment.reason).toContain("chat_completion"); // NAT lists the types it knows
@@ -148,17 +149,17 @@ describe("deploys with the real NAT", () => {
     async () => {
       const [v1] = released;
       const v4 = await release(goodConfig.replace("Hello from", "Hi again from"));
-      const deployed = await callDeploy(context, "deploy.run", { projectId: project.id, releaseId: v4.id });
+      const deployed = await callOperation(context, "deploy.run", { projectId: project.id, releaseId: v4.id });
       expect(deployed.deployment).toMatchObject({ outcome: "succeeded", previousReleaseId: v1?.id });
       await expectLive(deployed.runtime, v4.id);
 
       const live = await operationError(
-        callDeploy(context, "deploy.rollback", { projectId: project.id, releaseId: v4.id }),
+        callOperation(context, "deploy.rollback", { projectId: project.id, releaseId: v4.id }),
       );
       expect(live.code).toBe("conflict");
       expect(live.details).toMatchObject({ reason: "already_current" });
 
-      const { deployment, runtime } = await callDeploy(context, "deploy.rollback", {
+      const { deployment, runtime } = await callOperation(context, "deploy.rollback", {
         projectId: project.id,
         releaseId: v1?.id ?? "",
       });
@@ -175,7 +176,7 @@ describe("deploys with the real NAT", () => {
   );
 
   it("reports the live release, every release and the history newest first", async () => {
-    const status = await callDeploy(context, "deploy.status", { projectId: project.id });
+    const status = await callOperation(context, "deploy.status", { projectId: project.id });
     expect(status.current?.id).toBe(released[0]?.id);
     expect(status.releases.map((r) => r.version)).toEqual([4, 3, 2, 1]);
     expect(status.history.map((d) => [d.kind, d.version, d.outcome])).toEqual([
@@ -199,13 +200,13 @@ describe("deploys with the real NAT", () => {
       bytes[bytes.length - 30] = (bytes[bytes.length - 30] ?? 0) ^ 0x01;
       writeFileSync(artifact, bytes);
       const error = await operationError(
-        callDeploy(context, "deploy.run", { projectId: project.id, releaseId: v4?.id }),
+        callOperation(context, "deploy.run", { projectId: project.id, releaseId: v4?.id }),
       );
       expect(error.code).toBe("precondition_failed");
       expect(error.details).toMatchObject({ reason: "checksum_mismatch" });
       const after = context.runtime.status(project.id);
       expect(after).toMatchObject({ state: "running", releaseId: v1?.id, pid: before.pid });
-      expect((await callDeploy(context, "deploy.status", { projectId: project.id })).history).toHaveLength(5);
+      expect((await callOperation(context, "deploy.status", { projectId: project.id })).history).toHaveLength(5);
     },
     NAT_TIMEOUT_MS,
   );

@@ -13,8 +13,9 @@ import { freePort } from "../../tests/support/stack.ts";
 import type { OperationContext } from "../src/operations/context.ts";
 import { OperationError } from "../src/operations/errors.ts";
 import { type SendVia, sendToNat } from "../src/operations/interact/client.ts";
-import { AppsStandIn, callInteract } from "./interact-helpers.ts";
+import { AppsStandIn } from "./interact-helpers.ts";
 import { projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 let server: Server;
@@ -209,10 +210,10 @@ describe("faults talking to a NAT app", () => {
 
   it("runtime.send passes the fault on and stores no trace", async () => {
     apps.set(projectId, `${url}/http500`);
-    const error = await callInteract(context, "runtime.send", { projectId, message: "hi", via: "generate" }).catch(
+    const error = await callOperation(context, "runtime.send", { projectId, message: "hi", via: "generate" }).catch(
       (thrown: unknown) => thrown,
     );
     expect(error).toMatchObject({ code: "upstream_error", details: { status: 500 } });
-    expect((await callInteract(context, "debug.traces", { projectId })).traces).toEqual([]);
+    expect((await callOperation(context, "debug.traces", { projectId })).traces).toEqual([]);
   });
 });

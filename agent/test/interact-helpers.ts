@@ -5,19 +5,9 @@
  * runtime manager is tested on its own), and a caller for the interact
  * operations the way the link calls them.
  */
-import {
-  AGENT_METHODS,
-  type MethodParams,
-  type MethodResult,
-  type ParsedParams,
-  type RuntimeKind,
-  type RuntimeStatus,
-  resultSchemaOf,
-} from "@att/shared";
+import type { RuntimeKind, RuntimeStatus } from "@att/shared";
 import { freePort } from "../../tests/support/stack.ts";
-import type { Operation, OperationContext } from "../src/operations/context.ts";
 import { OperationError } from "../src/operations/errors.ts";
-import { interactOperations } from "../src/operations/interact/index.ts";
 import type { LaunchSpec, RuntimeControl } from "../src/operations/runtime/control.ts";
 import { projectEnv } from "../src/process/env.ts";
 import { spawnGroup } from "../src/process/group.ts";
@@ -105,18 +95,4 @@ export class AppsStandIn implements RuntimeControl {
     return null;
   }
   async shutdown(): Promise<void> {}
-}
-
-type InteractMethod = keyof typeof interactOperations;
-
-/** Calls runtime.send / debug.traces as the link does: params parsed, result checked by the contract. */
-export async function callInteract<M extends InteractMethod>(
-  context: OperationContext,
-  method: M,
-  params: MethodParams<M>,
-): Promise<MethodResult<M>> {
-  // zod cannot narrow a schema picked by a generic key; the casts restate what the link relies on.
-  const parsed = AGENT_METHODS[method].params.parse(params) as ParsedParams<M>;
-  const operation: Operation<M> = interactOperations[method];
-  return resultSchemaOf(method).parse(await operation(parsed, context));
 }

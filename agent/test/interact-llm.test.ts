@@ -13,8 +13,9 @@ import type { IntermediateStep } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNatVenv } from "../../tests/support/nat-venv.ts";
 import type { OperationContext } from "../src/operations/context.ts";
-import { AppsStandIn, callInteract, type ServedApp, serveNat } from "./interact-helpers.ts";
+import { AppsStandIn, type ServedApp, serveNat } from "./interact-helpers.ts";
 import { projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 const MODEL = "provider-model";
@@ -94,7 +95,7 @@ const byType = (steps: readonly IntermediateStep[], type: string) => steps.filte
 
 describe("LLM steps from a real nat serve", () => {
   it("/v1/workflow/full reports LLM_START and LLM_END with NAT's token usage and timing", async () => {
-    const result = await callInteract(context, "runtime.send", { projectId, message: "ping", via: "workflow_full" });
+    const result = await callOperation(context, "runtime.send", { projectId, message: "ping", via: "workflow_full" });
     expect(result.text).toBe(REPLY);
     expect(result.steps.map((step) => step.type)).toEqual([
       "WORKFLOW_START",
@@ -115,18 +116,18 @@ describe("LLM steps from a real nat serve", () => {
       type: "LLM_END",
       payload: { event_type: "LLM_END", framework: "langchain", data: { output: REPLY } },
     });
-    const { traces } = await callInteract(context, "debug.traces", { projectId, traceId: result.traceId });
+    const { traces } = await callOperation(context, "debug.traces", { projectId, traceId: result.traceId });
     expect(traces[0]?.summary).toMatchObject({ llmCalls: 1, tokens: { prompt: 11, completion: 3, total: 14 } });
   }, 60_000);
 
   it("the WebSocket reports the LLM call once, as start and end, timed", async () => {
-    const result = await callInteract(context, "runtime.send", { projectId, message: "ping", via: "websocket" });
+    const result = await callOperation(context, "runtime.send", { projectId, message: "ping", via: "websocket" });
     expect(result.text).toBe(REPLY);
     expect(result.steps.map((step) => step.type)).toEqual(["FUNCTION_START", "LLM_START", "LLM_END", "FUNCTION_END"]);
     const [end] = byType(result.steps, "LLM_END");
     expect(end?.tokens).toBeNull(); // the WebSocket's steps are markdown without usage
     expect(end?.durationMs).toBeGreaterThanOrEqual(LLM_DELAY_MS - 5);
-    const { traces } = await callInteract(context, "debug.traces", { projectId, traceId: result.traceId });
+    const { traces } = await callOperation(context, "debug.traces", { projectId, traceId: result.traceId });
     expect(traces[0]?.summary).toMatchObject({ llmCalls: 1, tokens: null });
   }, 60_000);
 });

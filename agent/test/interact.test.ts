@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNatVenv } from "../../tests/support/nat-venv.ts";
 import type { OperationContext } from "../src/operations/context.ts";
 import { OperationError } from "../src/operations/errors.ts";
-import { AppsStandIn, callInteract, type ServedApp, serveNat } from "./interact-helpers.ts";
+import { AppsStandIn, type ServedApp, serveNat } from "./interact-helpers.ts";
 import { projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 let base: TestContext;
@@ -60,7 +61,7 @@ describe("runtime.send to a real nat serve", () => {
   it.each(["websocket", "chat_completions", "generate", "workflow_full"] as const)(
     "returns the test LLM's answer via %s",
     async (via) => {
-      const result = await callInteract(context, "runtime.send", { projectId, message: "Hi there", via });
+      const result = await callOperation(context, "runtime.send", { projectId, message: "Hi there", via });
       expect(result.text, app?.lastLines()).toBe(answer);
       expect(result.durationMs).toBeGreaterThan(0);
       expect(result.traceId).not.toBe("");
@@ -69,7 +70,7 @@ describe("runtime.send to a real nat serve", () => {
   );
 
   it("returns NAT's function steps over the WebSocket, timed, in its conversation", async () => {
-    const result = await callInteract(context, "runtime.send", {
+    const result = await callOperation(context, "runtime.send", {
       projectId,
       message: "Hi there",
       via: "websocket",
@@ -90,7 +91,7 @@ describe("runtime.send to a real nat serve", () => {
   }, 60_000);
 
   it("returns every raw step of /v1/workflow/full with NAT's timing", async () => {
-    const result = await callInteract(context, "runtime.send", {
+    const result = await callOperation(context, "runtime.send", {
       projectId,
       message: "Hi there",
       via: "workflow_full",
@@ -106,8 +107,8 @@ describe("runtime.send to a real nat serve", () => {
   }, 60_000);
 
   it("stores each exchange as a trace, newest first, and finds one by id", async () => {
-    const sent = await callInteract(context, "runtime.send", { projectId, message: "trace me", via: "workflow_full" });
-    const { traces } = await callInteract(context, "debug.traces", { projectId, limit: 3 });
+    const sent = await callOperation(context, "runtime.send", { projectId, message: "trace me", via: "workflow_full" });
+    const { traces } = await callOperation(context, "debug.traces", { projectId, limit: 3 });
     expect(traces).toHaveLength(3);
     expect(traces[0]?.id).toBe(sent.traceId);
     expect(traces.map((trace) => trace.createdAt)).toEqual(
@@ -116,7 +117,7 @@ describe("runtime.send to a real nat serve", () => {
         .sort()
         .reverse(),
     );
-    const one = await callInteract(context, "debug.traces", { projectId, traceId: sent.traceId });
+    const one = await callOperation(context, "debug.traces", { projectId, traceId: sent.traceId });
     expect(one.traces).toHaveLength(1);
     const trace = one.traces[0];
     expect(trace).toMatchObject({ source: "runtime.send", input: "trace me", output: answer, steps: sent.steps });
@@ -127,15 +128,15 @@ describe("runtime.send to a real nat serve", () => {
       llmCalls: 0,
       tokens: null,
     });
-    const missing = await rejection(callInteract(context, "debug.traces", { projectId, traceId: "no-such-trace" }));
+    const missing = await rejection(callOperation(context, "debug.traces", { projectId, traceId: "no-such-trace" }));
     expect(missing.code).toBe("not_found");
-    const other = await callInteract(context, "debug.traces", { projectId: idleProjectId });
+    const other = await callOperation(context, "debug.traces", { projectId: idleProjectId });
     expect(other.traces).toEqual([]);
   }, 60_000);
 
   it("answers conflict when the project's app is not running", async () => {
     // The real runtime manager: no app of this project runs.
-    const error = await rejection(callInteract(base, "runtime.send", { projectId: idleProjectId, message: "hi" }));
+    const error = await rejection(callOperation(base, "runtime.send", { projectId: idleProjectId, message: "hi" }));
     expect(error.code).toBe("conflict");
     expect(error.message).toContain("runtime.start");
     expect(error.details).toMatchObject({ reason: "not_running", state: "stopped" });
@@ -145,14 +146,14 @@ describe("runtime.send to a real nat serve", () => {
     const mcpApps = new AppsStandIn();
     mcpApps.set(projectId, "http://127.0.0.1:9", "mcp");
     const mcpContext = { ...context, runtime: mcpApps };
-    const error = await rejection(callInteract(mcpContext, "runtime.send", { projectId, message: "hi" }));
+    const error = await rejection(callOperation(mcpContext, "runtime.send", { projectId, message: "hi" }));
     expect(error.code).toBe("bad_request");
     expect(error.message).toContain("MCP client");
   });
 
   it("answers not_found for an unknown project", async () => {
     const error = await rejection(
-      callInteract(context, "runtime.send", { projectId: "no_such_project", message: "hi" }),
+      callOperation(context, "runtime.send", { projectId: "no_such_project", message: "hi" }),
     );
     expect(error.code).toBe("not_found");
   });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureNatVenv } from "../../tests/support/nat-venv.ts";
 import { stopRuns } from "../src/operations/runs/index.ts";
-import { callRun, fixtureProject } from "./fixtures/runs/support.ts";
+import { fixtureProject } from "./fixtures/runs/support.ts";
 import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
@@ -38,7 +38,7 @@ describe("nat.run", () => {
   it(
     "runs the chatbot once and returns the test LLM's answer",
     async () => {
-      const { run } = await callRun(ctx, "nat.run", { projectId: chatbot.id, input: "--hello there" });
+      const { run } = await callOperation(ctx, "nat.run", { projectId: chatbot.id, input: "--hello there" });
       expect(run, run.outputTail).toMatchObject({
         kind: "run",
         status: "passed",
@@ -69,7 +69,7 @@ describe("nat.run", () => {
         path.join(chatbot.path, "configs", "bad.yml"),
         "llms:\n  main:\n    _type: no_such_llm\nworkflow:\n  _type: chat_completion\n  llm_name: main\n",
       );
-      const { run } = await callRun(ctx, "nat.run", {
+      const { run } = await callOperation(ctx, "nat.run", {
         projectId: chatbot.id,
         input: "hi",
         configPath: "configs/bad.yml",
@@ -84,15 +84,15 @@ describe("nat.run", () => {
 
   it("refuses a missing config and a missing nat before running anything", async () => {
     await expect(
-      callRun(ctx, "nat.run", { projectId: chatbot.id, input: "hi", configPath: "configs/none.yml" }),
+      callOperation(ctx, "nat.run", { projectId: chatbot.id, input: "hi", configPath: "configs/none.yml" }),
     ).rejects.toMatchObject({ code: "precondition_failed" });
     await expect(
-      callRun(ctx, "nat.run", { projectId: chatbot.id, input: "hi", configPath: "../outside.yml" }),
+      callOperation(ctx, "nat.run", { projectId: chatbot.id, input: "hi", configPath: "../outside.yml" }),
     ).rejects.toMatchObject({ code: "forbidden" });
     const noNat = createTestContext({ ATT_NAT_COMMAND: "att-no-such-nat" });
     try {
       const { project } = await callOperation(noNat, "projects.create", { name: "no_nat", template: "chatbot" });
-      const refused = callRun(noNat, "nat.run", { projectId: project.id, input: "hi" });
+      const refused = callOperation(noNat, "nat.run", { projectId: project.id, input: "hi" });
       await expect(refused).rejects.toMatchObject({ code: "precondition_failed" });
       await expect(refused).rejects.toThrow(/pip install/);
       expect(noNat.outbox.after(0, 100).some((entry) => entry.event.type === "nat.run")).toBe(false);
@@ -106,7 +106,10 @@ describe("nat.eval", () => {
   it(
     "records the output files, evaluator results and profiler metrics in ATT's folder",
     async () => {
-      const { run } = await callRun(ctx, "nat.eval", { projectId: evalProject.id, configPath: "configs/eval.yml" });
+      const { run } = await callOperation(ctx, "nat.eval", {
+        projectId: evalProject.id,
+        configPath: "configs/eval.yml",
+      });
       expect(run, run.outputTail).toMatchObject({ kind: "eval", status: "passed", exitCode: 0, input: null });
       const record = run.eval;
       expect(record?.outputDir).toBe(path.join(ctx.config.stateDir, "runs", run.id, "eval"));
@@ -147,7 +150,7 @@ describe("nat.eval", () => {
       const keep = path.join(evalProject.path, "keep");
       mkdirSync(keep, { recursive: true });
       writeFileSync(path.join(keep, "precious.txt"), "mine\n");
-      const { run } = await callRun(ctx, "nat.eval", {
+      const { run } = await callOperation(ctx, "nat.eval", {
         projectId: evalProject.id,
         configPath: "configs/eval-output-dir.yml",
         dataset: "data/qa.json",
@@ -159,7 +162,7 @@ describe("nat.eval", () => {
       expect(run.eval?.evaluators.exact).toMatchObject({ average_score: 0.5 });
       expect(run.command).toEqual(expect.arrayContaining([`--dataset=${path.join(evalProject.path, "data/qa.json")}`]));
       await expect(
-        callRun(ctx, "nat.eval", {
+        callOperation(ctx, "nat.eval", {
           projectId: evalProject.id,
           configPath: "configs/eval.yml",
           dataset: "data/none.json",
@@ -172,19 +175,21 @@ describe("nat.eval", () => {
 
 describe("nat.runs", () => {
   it("lists a project's runs newest first and reads one by id", async () => {
-    const { runs } = await callRun(ctx, "nat.runs", { projectId: evalProject.id });
+    const { runs } = await callOperation(ctx, "nat.runs", { projectId: evalProject.id });
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.every((run) => run.kind === "eval")).toBe(true);
     const times = runs.map((run) => run.startedAt);
     expect([...times].sort().reverse()).toEqual(times);
     const [newest] = runs;
-    expect((await callRun(ctx, "nat.runs", { projectId: evalProject.id, runId: newest?.id ?? "" })).runs).toEqual([
-      newest,
-    ]);
-    expect((await callRun(ctx, "nat.runs", { projectId: evalProject.id, limit: 1 })).runs).toHaveLength(1);
-    const chat = await callRun(ctx, "nat.runs", { projectId: chatbot.id });
+    expect((await callOperation(ctx, "nat.runs", { projectId: evalProject.id, runId: newest?.id ?? "" })).runs).toEqual(
+      [newest],
+    );
+    expect((await callOperation(ctx, "nat.runs", { projectId: evalProject.id, limit: 1 })).runs).toHaveLength(1);
+    const chat = await callOperation(ctx, "nat.runs", { projectId: chatbot.id });
     expect(chat.runs.map((run) => run.kind)).toEqual(["run", "run"]);
-    await expect(callRun(ctx, "nat.runs", { projectId: chatbot.id, runId: newest?.id ?? "" })).rejects.toMatchObject({
+    await expect(
+      callOperation(ctx, "nat.runs", { projectId: chatbot.id, runId: newest?.id ?? "" }),
+    ).rejects.toMatchObject({
       code: "not_found",
     });
   });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { NatVenv } from "../../tests/support/nat-venv.ts";
 import { callOperation } from "./support/call.ts";
 import type { TestContext } from "./support/context.ts";
-import { callRuntime, natTestContext } from "./support/nat.ts";
+import { natTestContext } from "./support/nat.ts";
 
 let venv: NatVenv;
 let context: TestContext;
@@ -46,12 +46,12 @@ afterAll(async () => {
 }, 300_000);
 
 it("runs the mcp_server template with `nat mcp serve`: running, /health 200, the MCP endpoint logged", async () => {
-  const { status } = await callRuntime(context, "runtime.start", { projectId: project.id, kind: "mcp" });
+  const { status } = await callOperation(context, "runtime.start", { projectId: project.id, kind: "mcp" });
   expect(status).toMatchObject({ kind: "mcp", state: "running" });
   const health = await fetch(`${status.url}/health`);
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ status: "healthy", server_name: expect.any(String) });
-  const { lines } = await callRuntime(context, "runtime.logs", { projectId: project.id, pattern: "MCP server URL" });
+  const { lines } = await callOperation(context, "runtime.logs", { projectId: project.id, pattern: "MCP server URL" });
   expect(lines[0]?.text).toContain(`http://127.0.0.1:${status.port}/mcp`);
   // Deleting the project stops its app first (the catalog's stopApp seam).
   const pid = status.pid ?? 0;

@@ -15,7 +15,7 @@ import { OperationError } from "../src/operations/errors.ts";
 import { callOperation } from "./support/call.ts";
 import type { TestContext } from "./support/context.ts";
 import { createTestContext } from "./support/context.ts";
-import { callRuntime, natTestContext } from "./support/nat.ts";
+import { natTestContext } from "./support/nat.ts";
 
 const NAT_START_MS = 240_000;
 
@@ -69,7 +69,7 @@ function groupAlive(pid: number): boolean {
   }
 }
 
-const status = (projectId: string) => callRuntime(context, "runtime.status", { projectId }).then((r) => r.status);
+const status = (projectId: string) => callOperation(context, "runtime.status", { projectId }).then((r) => r.status);
 const projectStatus = async (projectId: string) => (await context.catalog.get(projectId)).status;
 
 describe("managed NAT runtime", () => {
@@ -78,7 +78,7 @@ describe("managed NAT runtime", () => {
   it(
     "starts the chatbot app: running, /health 200 at its URL, uptime, NAT's startup lines by cursor",
     async () => {
-      const started = (await callRuntime(context, "runtime.start", { projectId: first.id })).status;
+      const started = (await callOperation(context, "runtime.start", { projectId: first.id })).status;
       expect(started).toMatchObject({
         projectId: first.id,
         kind: "serve",
@@ -96,7 +96,7 @@ describe("managed NAT runtime", () => {
       expect((await status(first.id)).uptimeMs ?? 0).toBeGreaterThan(started.uptimeMs ?? 0);
       expect(await projectStatus(first.id)).toBe("running");
 
-      const uvicorn = await callRuntime(context, "runtime.logs", {
+      const uvicorn = await callOperation(context, "runtime.logs", {
         projectId: first.id,
         pattern: "Uvicorn running on",
       });
@@ -107,7 +107,7 @@ describe("managed NAT runtime", () => {
       const all: number[] = [];
       let after = 0;
       for (;;) {
-        const page = await callRuntime(context, "runtime.logs", { projectId: first.id, after, limit: 20 });
+        const page = await callOperation(context, "runtime.logs", { projectId: first.id, after, limit: 20 });
         all.push(...page.lines.map((l) => l.cursor));
         after = page.nextCursor;
         if (!page.hasMore) break;
@@ -116,7 +116,7 @@ describe("managed NAT runtime", () => {
       expect(all).toEqual([...all].sort((a, b) => a - b));
       expect(new Set(all).size).toBe(all.length);
       expect(all).toContain(uvicorn.lines[0]?.cursor);
-      const att = await callRuntime(context, "runtime.logs", { projectId: first.id, stream: "att" });
+      const att = await callOperation(context, "runtime.logs", { projectId: first.id, stream: "att" });
       expect(att.lines.map((l) => l.text).join("\n")).toMatch(/\$ \S+nat serve --config_file configs\/config.yml/);
 
       const states = events("runtime.status", first.id).map((e) => e.payload.state);
@@ -127,7 +127,7 @@ describe("managed NAT runtime", () => {
   );
 
   it("refuses to start the same project twice: conflict already_running", async () => {
-    const error = await failure(callRuntime(context, "runtime.start", { projectId: first.id }));
+    const error = await failure(callOperation(context, "runtime.start", { projectId: first.id }));
     expect(error.code).toBe("conflict");
     expect(error.details).toMatchObject({ reason: "already_running" });
   });
@@ -158,7 +158,7 @@ describe("managed NAT runtime", () => {
   it(
     "restarts the app: a new process of the same project",
     async () => {
-      const { status: restarted } = await callRuntime(context, "runtime.restart", { projectId: first.id });
+      const { status: restarted } = await callOperation(context, "runtime.restart", { projectId: first.id });
       expect(restarted.state).toBe("running");
       expect(restarted.pid).not.toBe(firstPid);
       expect(groupAlive(firstPid)).toBe(false);
@@ -171,7 +171,7 @@ describe("managed NAT runtime", () => {
   it(
     "starting another project's app stops the first one",
     async () => {
-      const { status: started } = await callRuntime(context, "runtime.start", { projectId: second.id });
+      const { status: started } = await callOperation(context, "runtime.start", { projectId: second.id });
       expect(started.state).toBe("running");
       secondPid = started.pid ?? 0;
       expect(groupAlive(firstPid)).toBe(false);
@@ -206,7 +206,7 @@ describe("managed NAT runtime", () => {
   });
 
   it("refuses to stop when nothing runs: conflict not_running", async () => {
-    const error = await failure(callRuntime(context, "runtime.stop", { projectId: second.id }));
+    const error = await failure(callOperation(context, "runtime.stop", { projectId: second.id }));
     expect(error.code).toBe("conflict");
     expect(error.details).toMatchObject({ reason: "not_running" });
   });
@@ -217,7 +217,7 @@ describe("managed NAT runtime", () => {
     const address = server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     try {
-      const error = await failure(callRuntime(context, "runtime.start", { projectId: first.id, port }));
+      const error = await failure(callOperation(context, "runtime.start", { projectId: first.id, port }));
       expect(error.code).toBe("conflict");
       expect(error.details).toMatchObject({ reason: "port_in_use", port });
     } finally {
@@ -233,7 +233,7 @@ describe("managed NAT runtime", () => {
         "llms:\n  main:\n    _type: nat_test_llm\nworkflow:\n  _type: no_such_workflow\n  llm_name: main\n",
       );
       const error = await failure(
-        callRuntime(context, "runtime.start", { projectId: first.id, configPath: "configs/bad.yml" }),
+        callOperation(context, "runtime.start", { projectId: first.id, configPath: "configs/bad.yml" }),
       );
       expect(error.code).toBe("validation_failed");
       expect(error.message).toContain("Requested workflow type `no_such_workflow` not found");
@@ -242,7 +242,7 @@ describe("managed NAT runtime", () => {
       expect(error.details).toMatchObject({ configPath: "configs/bad.yml", exitCode: 1 });
       expect(String((error.details as { output: string }).output)).toContain("no_such_workflow");
       expect((await status(first.id)).state).toBe("stopped");
-      const { errors } = await callRuntime(context, "debug.errors", { projectId: first.id });
+      const { errors } = await callOperation(context, "debug.errors", { projectId: first.id });
       expect(errors.some((e) => e.source === "nat" && e.message.includes("`no_such_workflow` not found"))).toBe(true);
     },
     NAT_START_MS,
@@ -256,7 +256,7 @@ describe("managed NAT runtime", () => {
         "llms:\n  main:\n    _type: nat_test_llm\nworkflow:\n  _type: chat_completion\n  llm_name: nosuch\n",
       );
       const error = await failure(
-        callRuntime(context, "runtime.start", { projectId: second.id, configPath: "configs/crash.yml" }),
+        callOperation(context, "runtime.start", { projectId: second.id, configPath: "configs/crash.yml" }),
       );
       expect(error.code).toBe("upstream_error");
       expect(error.message).toMatch(/exited with code 1 before it became healthy/);
@@ -266,7 +266,7 @@ describe("managed NAT runtime", () => {
       const crashed = await status(second.id);
       expect(crashed).toMatchObject({ state: "crashed", exitCode: 1, configPath: "configs/crash.yml" });
       expect(events("runtime.crashed", second.id).at(-1)?.payload).toMatchObject({ phase: "starting", exitCode: 1 });
-      const { errors } = await callRuntime(context, "debug.errors", { projectId: second.id });
+      const { errors } = await callOperation(context, "debug.errors", { projectId: second.id });
       const valueError = errors.find((e) => e.type === "ValueError");
       expect(valueError?.message).toBe("LLM `nosuch` not found");
       expect(valueError?.frames.at(-1)?.function).toBe("get_llm");
@@ -279,7 +279,7 @@ describe("managed NAT runtime", () => {
     const missing = createTestContext({ ATT_NAT_COMMAND: "/nonexistent/bin/nat" });
     try {
       const { project } = await callOperation(missing, "projects.create", { name: "rt_missing", template: "chatbot" });
-      const error = await failure(callRuntime(missing, "runtime.start", { projectId: project.id }));
+      const error = await failure(callOperation(missing, "runtime.start", { projectId: project.id }));
       expect(error.code).toBe("precondition_failed");
       expect(error.message).toContain("pip install");
       expect(error.message).toContain("/nonexistent/bin/nat");
@@ -291,14 +291,17 @@ describe("managed NAT runtime", () => {
   it(
     "stops the app: SIGTERM to the group, state stopped, process gone",
     async () => {
-      const { status: started } = await callRuntime(context, "runtime.start", { projectId: first.id });
+      const { status: started } = await callOperation(context, "runtime.start", { projectId: first.id });
       const pid = started.pid ?? 0;
-      const { status: stopped } = await callRuntime(context, "runtime.stop", { projectId: first.id, graceSeconds: 10 });
+      const { status: stopped } = await callOperation(context, "runtime.stop", {
+        projectId: first.id,
+        graceSeconds: 10,
+      });
       expect(stopped).toMatchObject({ state: "stopped", pid: null, reason: "stopped on request" });
       expect(() => process.kill(pid, 0)).toThrow();
       expect(groupAlive(pid)).toBe(false);
       expect(await projectStatus(first.id)).toBe("stopped");
-      const att = await callRuntime(context, "runtime.logs", {
+      const att = await callOperation(context, "runtime.logs", {
         projectId: first.id,
         stream: "att",
         tail: true,

@@ -13,7 +13,7 @@ import { ensureNatVenv, type NatVenv } from "../../tests/support/nat-venv.ts";
 import { reapOrphanedRuns, stopRuns } from "../src/operations/runs/index.ts";
 import { saveRun } from "../src/operations/runs/store.ts";
 import { runs } from "../src/state/schema.ts";
-import { callRun, eventually, fixtureProject, isAlive, liveGroupMembers, settled } from "./fixtures/runs/support.ts";
+import { eventually, fixtureProject, isAlive, liveGroupMembers, settled } from "./fixtures/runs/support.ts";
 import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
@@ -47,7 +47,7 @@ describe("tests.run with pytest", () => {
   it("runs a passing suite, records it, announces it and reads it back", async () => {
     context();
     const projectId = await pytestProject("basic");
-    const { run } = await callRun(ctx, "tests.run", { projectId, env: QUICK_PYTEST });
+    const { run } = await callOperation(ctx, "tests.run", { projectId, env: QUICK_PYTEST });
     expect(run).toMatchObject({
       framework: "pytest",
       status: "passed",
@@ -66,9 +66,9 @@ describe("tests.run with pytest", () => {
     const passed = events().find((event) => event.type === "test.passed");
     expect(passed?.payload).toMatchObject({ runId: run.id, status: "passed", counts: { passed: 4 } });
 
-    expect((await callRun(ctx, "tests.results", { projectId })).run).toEqual(run);
-    expect((await callRun(ctx, "tests.results", { projectId, runId: run.id })).run).toEqual(run);
-    await expect(callRun(ctx, "tests.results", { projectId, runId: "no-such-run" })).rejects.toMatchObject({
+    expect((await callOperation(ctx, "tests.results", { projectId })).run).toEqual(run);
+    expect((await callOperation(ctx, "tests.results", { projectId, runId: run.id })).run).toEqual(run);
+    await expect(callOperation(ctx, "tests.results", { projectId, runId: "no-such-run" })).rejects.toMatchObject({
       code: "not_found",
     });
     // Nothing of the run lands in the project.
@@ -80,7 +80,7 @@ describe("tests.run with pytest", () => {
   it("parses failures with tracebacks, errors, skips, xfail and xpass", async () => {
     context();
     const projectId = await pytestProject("mixed");
-    const { run } = await callRun(ctx, "tests.run", { projectId, env: QUICK_PYTEST });
+    const { run } = await callOperation(ctx, "tests.run", { projectId, env: QUICK_PYTEST });
     expect(run.status).toBe("failed");
     expect(run.exitCode).toBe(1);
     expect(run.counts).toEqual({ total: 9, passed: 2, failed: 3, skipped: 1, errors: 1, xfailed: 1, xpassed: 1 });
@@ -110,7 +110,7 @@ describe("tests.run with pytest", () => {
     context();
     const projectId = await pytestProject("basic");
     const run = async (params: { keyword?: string; marker?: string; paths?: string[]; suite?: "unit" | "e2e" }) =>
-      (await callRun(ctx, "tests.run", { projectId, env: QUICK_PYTEST, ...params })).run;
+      (await callOperation(ctx, "tests.run", { projectId, env: QUICK_PYTEST, ...params })).run;
 
     const keyword = await run({ keyword: "describe" });
     expect(keyword.counts).toMatchObject({ total: 2, passed: 2 });
@@ -130,13 +130,14 @@ describe("tests.run with pytest", () => {
   it("reports no tests collected and a syntax error in a test file distinctly", async () => {
     context();
     const basic = await pytestProject("basic");
-    const none = (await callRun(ctx, "tests.run", { projectId: basic, keyword: "nothing_matches", env: QUICK_PYTEST }))
-      .run;
+    const none = (
+      await callOperation(ctx, "tests.run", { projectId: basic, keyword: "nothing_matches", env: QUICK_PYTEST })
+    ).run;
     expect(none).toMatchObject({ status: "no_tests", exitCode: 5, counts: { total: 0 } });
     expect(none.reason).toContain("no tests");
 
     const broken = await pytestProject("broken");
-    const { run } = await callRun(ctx, "tests.run", { projectId: broken, env: QUICK_PYTEST });
+    const { run } = await callOperation(ctx, "tests.run", { projectId: broken, env: QUICK_PYTEST });
     expect(run).toMatchObject({ status: "collection_error", exitCode: 2 });
     expect(run.reason).toContain("tests/test_broken.py");
     expect(run.reason).toContain("SyntaxError");
@@ -151,7 +152,11 @@ describe("tests.run with pytest", () => {
   it("ends a hanging run after its timeout, with everything it started", async () => {
     context();
     const project = await fixtureProject(ctx, "hang", "pytest/hang");
-    const { run } = await callRun(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 2, env: QUICK_PYTEST });
+    const { run } = await callOperation(ctx, "tests.run", {
+      projectId: project.id,
+      timeoutSeconds: 2,
+      env: QUICK_PYTEST,
+    });
     expect(run.status).toBe("timed_out");
     expect(run.reason).toContain("2 s");
     const pids = readFileSync(path.join(project.path, "hang-pids.txt"), "utf8").trim().split(" ").map(Number);
@@ -163,33 +168,34 @@ describe("tests.run with pytest", () => {
   it("measures coverage and flags it against a threshold", async () => {
     context();
     const projectId = await pytestProject("basic");
-    const met = (await callRun(ctx, "tests.run", { projectId, coverageThreshold: 10, env: QUICK_PYTEST })).run;
+    const met = (await callOperation(ctx, "tests.run", { projectId, coverageThreshold: 10, env: QUICK_PYTEST })).run;
     expect(met.coverage).toMatchObject({ threshold: 10, met: true });
     const percent = met.coverage?.percent ?? 0;
     expect(percent).toBeGreaterThan(10);
     expect(percent).toBeLessThan(100); // calc.describe has branches no test takes
-    const unmet = (await callRun(ctx, "tests.run", { projectId, coverageThreshold: 99.9, env: QUICK_PYTEST })).run;
+    const unmet = (await callOperation(ctx, "tests.run", { projectId, coverageThreshold: 99.9, env: QUICK_PYTEST }))
+      .run;
     expect(unmet.coverage).toEqual({ percent, threshold: 99.9, met: false });
     expect(unmet.status).toBe("passed");
-    const plain = (await callRun(ctx, "tests.run", { projectId, env: QUICK_PYTEST })).run;
+    const plain = (await callOperation(ctx, "tests.run", { projectId, env: QUICK_PYTEST })).run;
     expect(plain.coverage).toEqual({ percent, threshold: null, met: null });
   });
 
   it("answers at once with wait: false and records the end later", async () => {
     context();
     const projectId = await pytestProject("basic");
-    const { run } = await callRun(ctx, "tests.run", { projectId, wait: false, env: QUICK_PYTEST });
+    const { run } = await callOperation(ctx, "tests.run", { projectId, wait: false, env: QUICK_PYTEST });
     expect(run).toMatchObject({ status: "running", finishedAt: null, exitCode: null });
-    expect((await callRun(ctx, "tests.results", { projectId })).run.status).toBe("running");
+    expect((await callOperation(ctx, "tests.results", { projectId })).run.status).toBe("running");
     await settled(run.id);
-    const done = (await callRun(ctx, "tests.results", { projectId, runId: run.id })).run;
+    const done = (await callOperation(ctx, "tests.results", { projectId, runId: run.id })).run;
     expect(done).toMatchObject({ status: "passed", counts: { passed: 4 } });
   });
 
   it("records an error when the Python cannot be started", async () => {
     context({ ATT_PYTHON_COMMAND: path.join(repoRoot, ".cache", "no-such-python") });
     const projectId = await pytestProject("basic");
-    const { run } = await callRun(ctx, "tests.run", { projectId });
+    const { run } = await callOperation(ctx, "tests.run", { projectId });
     expect(run.status).toBe("error");
     expect(run.reason).toContain("cannot run");
     expect(run.exitCode).toBeNull();
@@ -219,7 +225,7 @@ describe("tests.run with pytest", () => {
     expect(reapOrphanedRuns(ctx.db)).toBe(0); // this process owns it
     ctx.db.update(runs).set({ runner: "an-agent-that-died" }).run();
     expect(reapOrphanedRuns(ctx.db)).toBe(1);
-    const { run } = await callRun(ctx, "tests.results", { projectId, runId: "orphan-run" });
+    const { run } = await callOperation(ctx, "tests.results", { projectId, runId: "orphan-run" });
     expect(run).toMatchObject({ status: "error", reason: "the agent stopped before the run finished" });
     expect(run.finishedAt).not.toBeNull();
   });
@@ -227,7 +233,7 @@ describe("tests.run with pytest", () => {
   it("runs the chatbot template's own pytest suite with the real NAT", async () => {
     context();
     const { project } = await callOperation(ctx, "projects.create", { name: "chatbot_tests", template: "chatbot" });
-    const { run } = await callRun(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 300 });
+    const { run } = await callOperation(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 300 });
     expect(run.status, run.outputTail).toBe("passed");
     expect(run.counts).toMatchObject({ total: 1, passed: 1, failed: 0 });
   }, 300_000);
@@ -238,7 +244,7 @@ describe("tests.run with npm test", () => {
     context();
     const project = await fixtureProject(ctx, "js_vitest", "vitest");
     symlinkSync(path.join(repoRoot, "node_modules"), path.join(project.path, "node_modules"), "dir");
-    const { run } = await callRun(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 120 });
+    const { run } = await callOperation(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 120 });
     expect(run).toMatchObject({ framework: "vitest", status: "failed", exitCode: 1 });
     expect(run.counts).toEqual({ total: 3, passed: 1, failed: 1, skipped: 1, errors: 0, xfailed: 0, xpassed: 0 });
     expect(run.failures).toHaveLength(1);
@@ -250,9 +256,11 @@ describe("tests.run with npm test", () => {
     });
     expect(run.failures[0]?.message).toContain("expected 2 to be 3");
 
-    const only = (await callRun(ctx, "tests.run", { projectId: project.id, keyword: "adds", timeoutSeconds: 120 })).run;
+    const only = (
+      await callOperation(ctx, "tests.run", { projectId: project.id, keyword: "adds", timeoutSeconds: 120 })
+    ).run;
     expect(only).toMatchObject({ status: "passed", counts: { passed: 1, failed: 0 } });
-    await expect(callRun(ctx, "tests.run", { projectId: project.id, marker: "slow" })).rejects.toMatchObject({
+    await expect(callOperation(ctx, "tests.run", { projectId: project.id, marker: "slow" })).rejects.toMatchObject({
       code: "bad_request",
     });
   }, 240_000);
@@ -268,7 +276,7 @@ describe("tests.run with npm test", () => {
       path.join(project.path, "test", "math.test.js"),
       'import test from "node:test";\nimport assert from "node:assert";\ntest("adds", () => assert.equal(1 + 1, 2));\ntest("fails", () => assert.equal(1 + 1, 3));\n',
     );
-    const { run } = await callRun(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 120 });
+    const { run } = await callOperation(ctx, "tests.run", { projectId: project.id, timeoutSeconds: 120 });
     expect(run).toMatchObject({ framework: "npm", status: "failed", counts: { total: 2, passed: 1, failed: 1 } });
     expect(run.command).toEqual(["npm", "test"]);
   }, 240_000);
@@ -276,7 +284,7 @@ describe("tests.run with npm test", () => {
   it("refuses a project with no tests to run", async () => {
     context();
     const { project } = await callOperation(ctx, "projects.create", { name: "nothing", template: "empty" });
-    await expect(callRun(ctx, "tests.run", { projectId: project.id })).rejects.toMatchObject({
+    await expect(callOperation(ctx, "tests.run", { projectId: project.id })).rejects.toMatchObject({
       code: "precondition_failed",
     });
   });

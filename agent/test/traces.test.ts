@@ -3,6 +3,7 @@
  * project, pruned to the newest MAX_TRACES_PER_PROJECT on insert; and
  * debug.traces on top of it.
  */
+
 import type { IntermediateStep } from "@att/shared";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -15,8 +16,8 @@ import {
 } from "../src/operations/debug/traces/store.ts";
 import { summarizeSteps } from "../src/operations/debug/traces/summary.ts";
 import { OperationError } from "../src/operations/errors.ts";
-import { callInteract } from "./interact-helpers.ts";
 import { projects } from "./projects-helpers.ts";
+import { callOperation } from "./support/call.ts";
 import { createTestContext, type TestContext } from "./support/context.ts";
 
 let context: TestContext;
@@ -94,9 +95,9 @@ describe("debug.traces", () => {
   it("lists a project's traces by limit and finds one by id", async () => {
     const { project } = await projects.create(context, { name: "traced", template: "chatbot" });
     for (const id of ["t1", "t2", "t3"]) saveTrace(context.db, trace(project.id, id));
-    const listed = await callInteract(context, "debug.traces", { projectId: project.id, limit: 2 });
+    const listed = await callOperation(context, "debug.traces", { projectId: project.id, limit: 2 });
     expect(listed.traces.map((t) => t.id)).toEqual(["t3", "t2"]);
-    const one = await callInteract(context, "debug.traces", { projectId: project.id, traceId: "t1" });
+    const one = await callOperation(context, "debug.traces", { projectId: project.id, traceId: "t1" });
     expect(one.traces).toEqual([trace(project.id, "t1", one.traces[0]?.createdAt)]);
   });
 
@@ -106,7 +107,7 @@ describe("debug.traces", () => {
     expect(unknownProject).toMatchObject({ code: "not_found" });
     const { project } = await projects.create(context, { name: "untraced", template: "chatbot" });
     saveTrace(context.db, trace("someone_else", "theirs"));
-    const foreign = await callInteract(context, "debug.traces", { projectId: project.id, traceId: "theirs" }).catch(
+    const foreign = await callOperation(context, "debug.traces", { projectId: project.id, traceId: "theirs" }).catch(
       (e: unknown) => e,
     );
     expect(foreign).toMatchObject({ code: "not_found" });
