@@ -2,8 +2,10 @@
  * An app left running by an agent process that was killed: the next agent
  * ends its process group when the recorded pid still runs `nat`, and leaves
  * an unrelated process that reused the pid alone. Real processes; the
- * "nat" one is a node process whose command line names nat.
+ * "nat" one is a node script named `nat`, as NAT's own is a Python script.
  */
+import { writeFileSync } from "node:fs";
+import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { endLeftoverApp, rememberApp } from "../src/operations/runtime/leftover.ts";
 import { type GroupProcess, spawnGroup } from "../src/process/group.ts";
@@ -21,9 +23,11 @@ afterEach(async () => {
   await context.dispose();
 });
 
-function sleeper(label: string): GroupProcess {
+const SLEEP = "setInterval(() => {}, 1000)";
+
+function sleeper(...args: string[]): GroupProcess {
   const group = spawnGroup({
-    argv: [process.execPath, "-e", "setInterval(() => {}, 1000)", label],
+    argv: [process.execPath, ...args],
     cwd: context.dir,
     env: { PATH: process.env.PATH ?? "" },
     onLine: () => {},
@@ -33,7 +37,9 @@ function sleeper(label: string): GroupProcess {
 }
 
 it("ends the recorded group when its leader still runs nat", async () => {
-  const app = sleeper("fake-nat-serve");
+  const script = path.join(context.dir, "nat");
+  writeFileSync(script, SLEEP);
+  const app = sleeper(script, "serve");
   rememberApp(context.db, app.pid ?? 0);
   expect(await endLeftoverApp(context.db, 2000)).toBe(app.pid);
   const exit = await app.exited;
@@ -42,7 +48,8 @@ it("ends the recorded group when its leader still runs nat", async () => {
 });
 
 it("leaves a process alone whose command line is not nat's (a reused pid)", async () => {
-  const other = sleeper("something-else");
+  // Its command line mentions nat in a path (/home/nathan/...), but it does not run nat.
+  const other = sleeper("-e", SLEEP, "/home/nathan/nat-tools/nat.yml");
   rememberApp(context.db, other.pid ?? 0);
   expect(await endLeftoverApp(context.db, 500)).toBeNull();
   expect(other.running()).toBe(true);

@@ -9,6 +9,7 @@
  * at most `retainPerProject` lines; the oldest are pruned in the flush.
  */
 import { count, eq, max, sql } from "drizzle-orm";
+import { log } from "../../log.ts";
 import type { AgentDb } from "../../state/db.ts";
 import { runtimeLogs } from "../../state/schema.ts";
 import { parseLevel } from "./level.ts";
@@ -111,6 +112,16 @@ export class LogStore {
     if (this.#pending.length === 0) return;
     const lines = this.#pending;
     this.#pending = [];
+    try {
+      this.#write(lines);
+    } catch (error) {
+      // This runs from timers and pipe handlers: a throw would end the agent. The lines already went out
+      // live; only their stored copy is lost, and the warning says how many.
+      log("warn", "could not store app log lines", { lines: lines.length, error: String(error) });
+    }
+  }
+
+  #write(lines: readonly StoredLine[]): void {
     this.#db.transaction((tx) => {
       const added = new Map<string, number>();
       for (let i = 0; i < lines.length; i += this.#batchLines) {

@@ -4,6 +4,7 @@
  * ends the orphan instead of leaving it holding its port.
  */
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { AgentDb } from "../../state/db.ts";
 import { meta } from "../../state/schema.ts";
@@ -29,12 +30,23 @@ export async function endLeftoverApp(db: AgentDb, graceMs = 5000): Promise<numbe
   const pid = Number(row.value);
   if (!Number.isInteger(pid) || pid <= 1) return null;
   const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-  if (!cmdline.includes("nat")) return null;
+  if (!isNatCommand(cmdline)) return null;
   signalGroup(pid, "SIGTERM");
   const deadline = Date.now() + graceMs;
   while (groupAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   signalGroup(pid, "SIGKILL");
   return pid;
+}
+
+/**
+ * Whether a /proc cmdline (NUL-separated) runs `nat`: the program itself, or
+ * the script its interpreter runs (`python /venv/bin/nat serve …`). A
+ * substring test would also match /home/nathan/… and end an unrelated
+ * process that reused the pid.
+ */
+export function isNatCommand(cmdline: string): boolean {
+  const [program = "", script = ""] = cmdline.split("\0");
+  return path.basename(program) === "nat" || path.basename(script) === "nat";
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
