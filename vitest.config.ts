@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // The Worker serves web/build as assets: build the UI once before any project starts.
+    globalSetup: ["tests/support/web-build-setup.ts"],
     projects: [
       { test: { name: "shared", include: ["shared/test/**/*.test.ts"], environment: "node" } },
       { test: { name: "agent", include: ["agent/test/**/*.test.ts"], environment: "node" } },
@@ -33,6 +35,19 @@ export default defineConfig({
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Browser scenarios: Debian's Chromium through playwright-core against the real stack.
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          // After the other projects: browsers and NAT apps need the two cores to themselves.
+          sequence: { groupOrder: 1 },
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

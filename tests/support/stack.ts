@@ -12,6 +12,7 @@ import type { EventType, Project, StoredEvent } from "@att/shared";
 import WebSocket from "ws";
 import { type ControlPlane, startControlPlane, waitForHealth } from "../../agent/src/start/control-plane.ts";
 import { type GroupProcess, startGroup } from "../../agent/src/start/processes.ts";
+import { ensureWebBuild } from "../../agent/src/start/web-build.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -57,6 +58,7 @@ export class Stack {
   }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
+    await ensureWebBuild(repoRoot);
     const stack = new Stack(await freePort(), options);
     await stack.startControlPlane();
     return stack;
@@ -170,6 +172,12 @@ export class Stack {
 
   subscribe(projectId: string, after = 0): Subscriber {
     return new Subscriber(`ws://127.0.0.1:${this.port}/api/v1/projects/${projectId}/ws?after=${after}`, this.userToken);
+  }
+
+  /** Stops every agent this stack started and waits until the control plane sees the link gone. */
+  async stopAgents(): Promise<void> {
+    await Promise.all([...this.#agents].map((a) => a.stop(2000)));
+    await this.waitForAgent(false);
   }
 
   async dispose(): Promise<void> {

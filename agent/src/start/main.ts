@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { startAgent } from "../agent.ts";
 import { ConfigError, readConfig } from "../config.ts";
 import { startControlPlane, waitForHealth } from "./control-plane.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const newToken = () => randomBytes(24).toString("base64url");
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const agentToken = process.env.ATT_AGENT_TOKEN || newToken();
   const runDir = path.join(repoRoot, ".wrangler", "att");
 
+  await ensureWebBuild(repoRoot, (line) => console.log(line));
   console.log(`Starting the control plane on http://127.0.0.1:${port} (logs: ${path.join(runDir, "wrangler.log")})`);
   const controlPlane = startControlPlane({
     repoRoot,

@@ -49,7 +49,6 @@ export const bodyLimit = (): MiddlewareHandler<AppBindings> =>
 
 /** Paths anyone may read: liveness, and the static shell of the API docs page (it holds no data). */
 const PUBLIC_PATHS = new Set([
-  "/",
   "/api/v1/health",
   "/api/v1/docs",
   "/api/v1/docs/init.js",

@@ -58,7 +58,6 @@ export function registerDocs(app: OpenAPIHono<AppBindings>): void {
   app.get("/api/v1/docs/init.js", (c) =>
     c.body(DOCS_INIT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
   );
-  app.get("/", (c) => c.redirect("/api/v1/docs", 302));
 }
 
 const DOCS_PAGE = `<!doctype html>

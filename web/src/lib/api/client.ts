@@ -1,0 +1,35 @@
+/**
+ * The typed REST client. Paths, parameters and bodies are checked against
+ * `schema.d.ts`, which is generated from the control plane's OpenAPI document
+ * (`npm run gen:api`), so a server change that breaks the UI fails the build.
+ */
+import createClient, { type Middleware } from "openapi-fetch";
+import { session } from "../session.svelte";
+import { ApiProblem, problemFrom } from "./problem";
+import type { components, paths } from "./schema";
+
+export type Schemas = components["schemas"];
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = session.token;
+    if (token !== null) request.headers.set("authorization", `Bearer ${token}`);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (response.ok) return response;
+    const problem = await problemFrom(response.clone());
+    if (problem.status === 401) session.rejectToken(problem.message);
+    throw problem;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? "" });
+api.use(auth);
+
+/** Unwraps an openapi-fetch result: the data, or the problem thrown by the middleware. */
+export async function call<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await pending;
+  if (error !== undefined) throw error instanceof ApiProblem ? error : await problemFrom(response);
+  return data as T;
+}

@@ -1,0 +1,68 @@
+/**
+ * Who is signed in and whether the agent is linked. The token comes from the
+ * `#token=` fragment `npm start` prints (never sent to the server in a URL) or
+ * the login form, and is kept in localStorage until sign-out or a 401.
+ */
+import type { components } from "./api/schema";
+
+type Health = components["schemas"]["Health"];
+const KEY = "att.token";
+const HEALTH_POLL_MS = 3000;
+
+class Session {
+  token = $state<string | null>(null);
+  /** Why the last token was refused, shown on the login screen. */
+  loginError = $state<string | null>(null);
+  health = $state<Health | null>(null);
+  /** Set when the control plane itself cannot be reached. */
+  offline = $state<string | null>(null);
+  #timer: ReturnType<typeof setInterval> | null = null;
+
+  get agentConnected(): boolean {
+    return this.health?.agent.connected === true;
+  }
+
+  /** Reads the fragment first (and removes it from the address bar), then storage. */
+  init(): void {
+    const fragment = new URLSearchParams(location.hash.slice(1)).get("token");
+    if (fragment !== null && fragment !== "") {
+      this.signIn(fragment);
+      history.replaceState(history.state, "", location.pathname + location.search);
+    } else {
+      this.token = localStorage.getItem(KEY);
+    }
+    void this.refreshHealth();
+    this.#timer ??= setInterval(() => void this.refreshHealth(), HEALTH_POLL_MS);
+  }
+
+  signIn(token: string): void {
+    this.token = token.trim();
+    this.loginError = null;
+    localStorage.setItem(KEY, this.token);
+  }
+
+  signOut(): void {
+    this.token = null;
+    localStorage.removeItem(KEY);
+  }
+
+  /** Called on any 401: drop the token and say why, without retrying (no login loop). */
+  rejectToken(message: string): void {
+    if (this.token === null) return;
+    this.signOut();
+    this.loginError = message;
+  }
+
+  async refreshHealth(): Promise<void> {
+    try {
+      const response = await fetch("/api/v1/health", { cache: "no-store" });
+      if (!response.ok) throw new Error(`health answered ${response.status}`);
+      this.health = (await response.json()) as Health;
+      this.offline = null;
+    } catch (error) {
+      this.offline = error instanceof Error ? error.message : String(error);
+    }
+  }
+}
+
+export const session = new Session();
