@@ -109,7 +109,7 @@ export const SubscriberEventFrame = z.object({ type: z.literal("event"), event: 
 export const SubscriberReadyFrame = z.object({
   type: z.literal("ready"),
   projectId: Id,
-  /** Highest sequence number replayed; live events follow from here. */
+  /** Highest sequence number replayed (with `tail`, the project's newest); live events follow from here. */
   seq: z.number().int().min(0),
   at: Timestamp,
 });

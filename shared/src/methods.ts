@@ -10,7 +10,8 @@ import { DEPLOY_METHODS } from "./ops/deploy.ts";
 import { GIT_METHODS } from "./ops/git.ts";
 import { PROJECT_METHODS } from "./ops/projects.ts";
 import { RUN_METHODS } from "./ops/runs.ts";
-import { RUNTIME_METHODS } from "./ops/runtime.ts";
+import { MAX_EXCHANGE_SECONDS, RUNTIME_METHODS } from "./ops/runtime.ts";
+import { MAX_TERMINAL_TIMEOUT_MS, TERMINAL_METHODS } from "./ops/terminal.ts";
 
 export const PingParams = z.object({ payload: z.string().max(1024).default("") });
 export const PingResult = z.object({ payload: z.string(), agentTime: Timestamp });
@@ -35,6 +36,7 @@ export const AGENT_METHODS = {
   ...RUNTIME_METHODS,
   ...RUN_METHODS,
   ...DEPLOY_METHODS,
+  ...TERMINAL_METHODS,
 } as const;
 
 export type AgentMethod = keyof typeof AGENT_METHODS;
@@ -57,13 +59,15 @@ export const METHOD_TIMEOUT_MS: Readonly<Partial<Record<AgentMethod, number>>> =
   "runtime.start": 660_000,
   "runtime.restart": 780_000,
   "runtime.stop": 180_000,
-  "runtime.send": 630_000,
+  // An exchange waits for human answers (HITL) too; the agent ends it within MAX_EXCHANGE_SECONDS.
+  "runtime.send": (MAX_EXCHANGE_SECONDS + 60) * 1000,
   "tests.run": 3_660_000,
   "nat.run": 3_660_000,
   "nat.eval": 3_660_000,
   "deploy.build": 120_000,
   "deploy.run": 1_500_000,
   "deploy.rollback": 1_500_000,
+  "terminal.run": MAX_TERMINAL_TIMEOUT_MS + 30_000,
 };
 export const AgentMethod = z.enum(Object.keys(AGENT_METHODS) as [AgentMethod, ...AgentMethod[]]);
 export type MethodParams<M extends AgentMethod> = z.input<(typeof AGENT_METHODS)[M]["params"]>;

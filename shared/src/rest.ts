@@ -39,15 +39,27 @@ export const EventsQuery = z.object({
     .meta({ description: "Only events of this type (repeat for several)." }),
   since: Timestamp.optional().meta({ description: "Only events at or after this time." }),
   until: Timestamp.optional().meta({ description: "Only events before this time." }),
+  before: intFromQuery(1, Number.MAX_SAFE_INTEGER)
+    .optional()
+    .meta({ description: "Only events with a sequence number below this: pages backwards with order=desc." }),
+  order: z.enum(["asc", "desc"]).default("asc").meta({
+    description:
+      "asc: the oldest matching events first (read forwards with `after`); desc: the newest matching events first (read backwards with `before`).",
+  }),
 });
 export type EventsQuery = z.infer<typeof EventsQuery>;
 
 export const EventListResponse = z
   .object({
     events: z.array(StoredEvent),
-    /** Pass as `after` to read the next page. */
-    nextAfter: z.number().int().min(0),
-    hasMore: z.boolean(),
+    nextAfter: z.number().int().min(0).meta({
+      description:
+        "The highest seq in this page (`after` when it is empty). asc: pass it as `after` to read the next page. desc: pass it as `after` (an asc read or the WebSocket) to follow events newer than this page.",
+    }),
+    hasMore: z.boolean().meta({
+      description:
+        "asc: more matching events follow this page (newer). desc: more matching events precede it (older, still above `after`): read them with `before` set to the seq of this page's last event.",
+    }),
   })
   .meta({ id: "EventList" });
 export type EventListResponse = z.infer<typeof EventListResponse>;
@@ -56,6 +68,10 @@ export const StreamQuery = z.object({
   after: intFromQuery(0, Number.MAX_SAFE_INTEGER)
     .default(0)
     .meta({ description: "Replay events after this sequence number, then stream live." }),
+  tail: intFromQuery(0, MAX_EVENTS_PAGE).optional().meta({
+    description:
+      "Replay only the newest `tail` events (after `after`), oldest of them first, instead of all of them; 0 streams live events only.",
+  }),
 });
 
 export const PingTarget = z

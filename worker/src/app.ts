@@ -12,9 +12,11 @@ import { registerFiles } from "./routes/files.ts";
 import { registerGit } from "./routes/git.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMcp } from "./routes/mcp.ts";
+import { registerMcpServers } from "./routes/mcp-servers.ts";
 import { registerProjects } from "./routes/projects.ts";
 import { registerRuns } from "./routes/runs.ts";
 import { registerRuntime } from "./routes/runtime.ts";
+import { registerTerminal } from "./routes/terminal.ts";
 
 export function createApp(): OpenAPIHono<AppBindings> {
   const app = new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
@@ -28,10 +30,12 @@ export function createApp(): OpenAPIHono<AppBindings> {
   registerRuntime(app);
   registerRuns(app);
   registerDeploy(app);
+  registerTerminal(app);
   registerEvents(app);
   registerAgent(app);
   registerDiagnostics(app);
   registerMcp(app);
+  registerMcpServers(app);
   registerDocs(app);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -172,6 +172,11 @@ describe("OpenAPI", () => {
       "POST /api/v1/projects/{id}/git/pr/merge",
       "GET /api/v1/projects/{id}/git/pr/reviews",
       "POST /api/v1/projects/{id}/git/pr/reviews",
+      "POST /api/v1/projects/{id}/terminal/run",
+      "GET /api/v1/mcp/servers",
+      "POST /api/v1/mcp/servers",
+      "DELETE /api/v1/mcp/servers/{serverId}",
+      "POST /api/v1/mcp/servers/{serverId}/check",
     ];
     expect(required.filter((op) => !operations.includes(op))).toEqual([]);
   });

@@ -166,6 +166,10 @@ describe("tools", () => {
     expect(branch?.inputSchema.properties).toHaveProperty("action");
     expect(tools.find((t) => t.name === "att.project.delete")?.annotations).toMatchObject({ destructiveHint: true });
     expect(tools.find((t) => t.name === "att.code.read")?.annotations).toMatchObject({ readOnlyHint: true });
+    expect(tools.find((t) => t.name === "att.terminal.run")?.annotations).toMatchObject({
+      destructiveHint: true,
+      openWorldHint: false,
+    });
   });
 
   it("reaches every project, code and git operation", () => {

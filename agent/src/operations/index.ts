@@ -12,6 +12,7 @@ import { interactOperations } from "./interact/index.ts";
 import { projectOperations } from "./project-operations.ts";
 import { runOperations } from "./runs/index.ts";
 import { runtimeOperations } from "./runtime/index.ts";
+import { terminalOperations } from "./terminal/index.ts";
 
 export type { OperationContext } from "./context.ts";
 
@@ -44,4 +45,5 @@ export const operations: Operations<AgentMethod> = {
   ...runOperations,
   ...deployOperations,
   ...runtimeOperations,
+  ...terminalOperations,
 };

@@ -31,6 +31,8 @@ export function spawnGroup(options: {
   cwd: string;
   env: Readonly<Record<string, string>>;
   onLine: (stream: OutputStream, line: string) => void;
+  /** The raw output as it arrives, for callers that need it byte for byte. */
+  onData?: (stream: OutputStream, chunk: Buffer) => void;
 }): GroupProcess {
   const [program, ...args] = options.argv;
   const child = spawn(program, args, {
@@ -51,8 +53,14 @@ export function spawnGroup(options: {
   };
   const stdout = new LineSplitter((line) => options.onLine("stdout", line));
   const stderr = new LineSplitter((line) => options.onLine("stderr", line));
-  child.stdout.on("data", (chunk: Buffer) => stdout.write(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.write(chunk));
+  child.stdout.on("data", (chunk: Buffer) => {
+    options.onData?.("stdout", chunk);
+    stdout.write(chunk);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    options.onData?.("stderr", chunk);
+    stderr.write(chunk);
+  });
   let spawnError: Error | null = null;
   child.on("error", (error) => {
     spawnError = error;

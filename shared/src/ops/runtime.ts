@@ -143,19 +143,67 @@ export const IntermediateStep = z
   .meta({ id: "IntermediateStep" });
 export type IntermediateStep = z.infer<typeof IntermediateStep>;
 
+/**
+ * The longest one exchange may take, human answers included: the control
+ * plane's wait for runtime.send (METHOD_TIMEOUT_MS) is derived from it.
+ */
+export const MAX_EXCHANGE_SECONDS = 3600;
+/** The longest ATT waits for one human answer, whatever NAT's prompt asks for. */
+export const MAX_PROMPT_WAIT_SECONDS = 1800;
+
 export const RuntimeSendParams = ProjectScoped.extend({
   message: z.string().min(1).max(100_000),
   via: SendVia.default("websocket"),
   conversationId: z.string().min(1).max(128).optional(),
-  timeoutSeconds: z.number().int().min(1).max(600).default(120),
+  timeoutSeconds: z.number().int().min(1).max(600).default(120).meta({
+    description:
+      "How long the app may work on the answer. With `interactive`, time spent waiting for a human answer is not counted.",
+  }),
+  exchangeId: z.uuid().optional().meta({
+    description:
+      "Client-chosen id of this exchange, so the caller can match the runtime.chat.* events (websocket only) to its request before the call returns; made up when omitted. Must not have been used before.",
+  }),
+  interactive: z.boolean().default(false).meta({
+    description:
+      "websocket only. false: a question of the workflow (HITL) fails the exchange at once with the prompt's text. true: the agent emits runtime.chat.prompt and waits for the answer given with runtime.respond, then the exchange continues.",
+  }),
+  promptTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PROMPT_WAIT_SECONDS)
+    .default(300)
+    .meta({
+      description: `With \`interactive\`: how long to wait for each human answer when NAT's prompt sets no timeout of its own (NAT's timeout is used otherwise, at most ${MAX_PROMPT_WAIT_SECONDS} s). Unanswered, the exchange fails. The whole exchange ends within ${MAX_EXCHANGE_SECONDS} s.`,
+    }),
 });
 export const RuntimeSendResult = z.object({
+  exchangeId: z.string().meta({ description: "The exchange's id: the one passed, or the one made up." }),
   text: z.string().meta({ description: "The workflow's answer." }),
   steps: z.array(IntermediateStep),
   traceId: z.string().meta({ description: "The stored trace of this exchange (debug.traces)." }),
   conversationId: z.string().nullable(),
   durationMs: z.number().min(0),
   raw: JsonValue.nullable().meta({ description: "NAT's final answer object, when it sent one." }),
+});
+
+export const RuntimeRespondParams = ProjectScoped.extend({
+  exchangeId: z.uuid().meta({ description: "The exchange of the runtime.chat.prompt event." }),
+  interactionId: z
+    .string()
+    .min(1)
+    .max(256)
+    .meta({ description: "The prompt's id, from the runtime.chat.prompt event." }),
+  response: z.union([z.string().max(100_000), z.array(z.string().max(10_000)).min(1).max(100)]).meta({
+    description:
+      "text prompts: the answer. binary_choice, radio, dropdown: the chosen option's id, value or label. checkbox: one or several of them (sent to NAT as their values joined by ', ').",
+    example: "yes",
+  }),
+});
+export const RuntimeRespondResult = z.object({
+  exchangeId: z.string(),
+  interactionId: z.string(),
+  text: z.string().meta({ description: "What was sent to NAT as the user's answer." }),
 });
 
 export const Trace = z
@@ -225,6 +273,7 @@ export const RUNTIME_METHODS = {
   "runtime.status": { params: RuntimeStatusParams, result: RuntimeStatusResult },
   "runtime.logs": { params: RuntimeLogsParams, result: RuntimeLogsResult },
   "runtime.send": { params: RuntimeSendParams, result: RuntimeSendResult },
+  "runtime.respond": { params: RuntimeRespondParams, result: RuntimeRespondResult },
   "debug.errors": { params: DebugErrorsParams, result: DebugErrorsResult },
   "debug.traces": { params: DebugTracesParams, result: DebugTracesResult },
 } as const;

@@ -197,7 +197,14 @@ export const ATT_TOOLS: readonly ToolSpec[] = [
     name: "att.runtime.chat",
     title: "Chat with app",
     description:
-      "Send a message to the running app through NAT's WebSocket (default) or HTTP API; returns the answer, the intermediate steps and a trace id.",
+      "Send a message to the running app through NAT's WebSocket (default) or HTTP API; returns the answer, the intermediate steps and a trace id. Over the WebSocket the answer also streams as runtime.chat.* events; with `interactive` a question of the workflow waits for att.runtime.respond.",
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  }),
+  single("runtime.respond", {
+    name: "att.runtime.respond",
+    title: "Answer app's question",
+    description:
+      "Answer a question (HITL) an interactive att.runtime.chat exchange waits on, named by `exchangeId` and `interactionId` from its runtime.chat.prompt event: text, or the chosen option's id, value or label.",
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   }),
   single("tests.run", {
@@ -276,6 +283,13 @@ export const ATT_TOOLS: readonly ToolSpec[] = [
     title: "Deploy status",
     description: "Current release, all releases, deploy history with outcomes, and whether Docker is used.",
     annotations: READ,
+  }),
+  single("terminal.run", {
+    name: "att.terminal.run",
+    title: "Run command",
+    description:
+      "Run a shell command (`/bin/sh -c`) in the project directory with the project's environment; returns exit code, signal, whether it timed out, and the last 64 KiB of output. Output also streams as terminal.output events.",
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   }),
 ];
 

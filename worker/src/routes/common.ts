@@ -14,7 +14,12 @@ type Remote<T> = {
   [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
 };
 
-export type WorkspaceApi = Remote<Pick<Workspace, "health" | "now" | "listEvents">> & {
+export type WorkspaceApi = Remote<
+  Pick<
+    Workspace,
+    "health" | "now" | "listEvents" | "mcpServers" | "addMcpServer" | "removeMcpServer" | "checkMcpServer"
+  >
+> & {
   // Spelled out: mapping a generic method through Remote would lose its type parameter.
   invoke<M extends AgentMethod>(
     method: M,

@@ -9,7 +9,7 @@ const list = createRoute({
   method: "get",
   path: "/api/v1/projects/{id}/events",
   tags: ["events"],
-  summary: "Read a project's events in sequence order",
+  summary: "Read a project's events in sequence order (oldest or newest first)",
   security: bearerSecurity,
   request: { params: ProjectIdParam, query: EventsQuery },
   responses: {
@@ -26,6 +26,7 @@ const stream = createRoute({
   summary: "Stream a project's events over WebSocket",
   description:
     "Upgrade to a WebSocket. Replays every event after `after` as `{type:'event'}` frames, sends `{type:'ready'}`, then streams live events. " +
+    "With `tail`, replays only the newest `tail` of them (oldest first); `tail=0` replays nothing and streams live events only. " +
     "Resume by reconnecting with `after` set to the last `seq` you saw: no gap, no duplicate. Browsers send the token as the subprotocol `att.bearer.<token>` next to `att.v1`.",
   security: bearerSecurity,
   request: { params: ProjectIdParam, query: StreamQuery },
@@ -48,8 +49,9 @@ export function registerEvents(app: OpenAPIHono<AppBindings>): void {
       throw new ApiError("bad_request", "this route needs a WebSocket upgrade (Upgrade: websocket)");
     }
     const { id } = c.req.valid("param");
-    const { after } = c.req.valid("query");
-    const url = `https://workspace/projects/${encodeURIComponent(id)}/subscribe?after=${after}`;
+    const { after, tail } = c.req.valid("query");
+    const tailParam = tail === undefined ? "" : `&tail=${tail}`;
+    const url = `https://workspace/projects/${encodeURIComponent(id)}/subscribe?after=${after}${tailParam}`;
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-request-id", requestIdOf(c));
     return workspace(c.env).fetch(new Request(url, { headers }));

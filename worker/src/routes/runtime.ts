@@ -9,6 +9,7 @@ import {
   LogStream,
   MAX_LOG_PAGE,
   RuntimeLogsParams,
+  RuntimeRespondParams,
   RuntimeRestartParams,
   RuntimeSendParams,
   RuntimeStartParams,
@@ -97,9 +98,28 @@ export function registerRuntime(app: OpenAPIHono<AppBindings>): void {
     path: `${base}/runtime/send`,
     tag: RUNTIME,
     summary: "Send a message to the running app (WebSocket or HTTP) and get its answer with intermediate steps",
+    description:
+      "Answers once the exchange is complete. Over the WebSocket the exchange is also reported live on the project's event stream: runtime.chat.delta (answer text, batched ~50 ms), runtime.chat.step (intermediate steps), runtime.chat.prompt (a question of the workflow) and runtime.chat.done, each carrying `exchangeId` (pass your own uuid to match them before this call returns). With `interactive: true` a question (HITL) waits for POST .../runtime/respond (up to NAT's prompt timeout or `promptTimeoutSeconds`) instead of failing at once. Errors: 409 when the app is not running or the exchange id was used, 502 when the app fails, times out or a question goes unanswered.",
     operation: "runtime.send",
     body: RuntimeSendParams.omit({ projectId: true }),
     bodyExample: { message: "Hello!", via: "websocket" },
+    errors: [400, 404, 409],
+    toParams: ({ id, body }) => ({ projectId: id, ...body }),
+  });
+  operationRoute(app, {
+    verb: "post",
+    path: `${base}/runtime/respond`,
+    tag: RUNTIME,
+    summary: "Answer a question (HITL) an interactive runtime.send exchange waits on; the exchange then continues",
+    description:
+      "`exchangeId` and `interactionId` come from the runtime.chat.prompt event. Errors: 400 when the response does not fit the prompt (an unknown option, a list for a text prompt), 404 for an unknown exchange or interaction, 409 when the exchange already ended or the question was answered or expired.",
+    operation: "runtime.respond",
+    body: RuntimeRespondParams.omit({ projectId: true }),
+    bodyExample: {
+      exchangeId: "3b241101-e2bb-4255-8caf-4136c566a962",
+      interactionId: "a7122007-8a20-48f6-98b4-8069a42f03c4",
+      response: "yes",
+    },
     errors: [400, 404, 409],
     toParams: ({ id, body }) => ({ projectId: id, ...body }),
   });

@@ -1,13 +1,18 @@
 /**
  * The append-only event log: per-project sequence numbers from 1, an event id
- * that makes appends idempotent, and ordered queries by type and time.
+ * that makes appends idempotent, and ordered queries (either direction) by
+ * type and time.
  */
 import type { AgentEvent, EventsQuery, StoredEvent } from "@att/shared";
-import { and, asc, eq, gt, gte, inArray, lt, max, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt, max, type SQL } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { events } from "./schema.ts";
 
 export type WorkspaceDb = DrizzleSqliteDODatabase<Record<string, never>>;
+
+/** A read of the log: `after`/`limit` always, the filters and the direction when wanted. */
+export type LogQuery = Pick<EventsQuery, "after" | "limit"> &
+  Partial<Pick<EventsQuery, "type" | "since" | "until" | "before" | "order">>;
 
 export interface AppendResult {
   event: StoredEvent;
@@ -51,9 +56,13 @@ export class EventLog {
     return this.lastSeq(projectId) > 0;
   }
 
-  /** Events of one project after `query.after`, in sequence order, at most `query.limit`. */
-  list(projectId: string, query: EventsQuery): StoredEvent[] {
+  /**
+   * Events of one project after `query.after` (and below `query.before`), at
+   * most `query.limit`: the oldest first, or with order "desc" the newest first.
+   */
+  list(projectId: string, query: LogQuery): StoredEvent[] {
     const conditions: SQL[] = [eq(events.projectId, projectId), gt(events.seq, query.after)];
+    if (query.before !== undefined) conditions.push(lt(events.seq, query.before));
     if (query.type !== undefined) {
       const types = Array.isArray(query.type) ? query.type : [query.type];
       conditions.push(inArray(events.type, types));
@@ -64,7 +73,7 @@ export class EventLog {
       .select()
       .from(events)
       .where(and(...conditions))
-      .orderBy(asc(events.seq))
+      .orderBy(query.order === "desc" ? desc(events.seq) : asc(events.seq))
       .limit(query.limit)
       .all()
       .map(toStored);

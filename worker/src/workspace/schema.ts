@@ -1,4 +1,5 @@
 /** Tables of the workspace Durable Object (SQLite). Change them only through a new migration. */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const projects = sqliteTable("projects", {
@@ -40,3 +41,27 @@ export const agentLink = sqliteTable("agent_link", {
   connectedAt: text("connected_at").notNull(),
   disconnectedAt: text("disconnected_at"),
 });
+
+/** The MCP client hub's registry (worker/src/hub): external MCP servers and their last health check. */
+export const mcpServers = sqliteTable(
+  "mcp_servers",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    /** JSON object of header name to value; the values are secrets, never returned or logged. */
+    headers: text("headers").notNull(),
+    createdAt: text("created_at").notNull(),
+    status: text("status").notNull(),
+    lastCheckedAt: text("last_checked_at"),
+    latencyMs: integer("latency_ms"),
+    error: text("error"),
+    serverName: text("server_name"),
+    serverVersion: text("server_version"),
+    protocolVersion: text("protocol_version"),
+    /** JSON array of { name, description? }. */
+    tools: text("tools").notNull(),
+    resourcesCount: integer("resources_count"),
+  },
+  (table) => [uniqueIndex("mcp_servers_name_unique").on(sql`lower(${table.name})`)],
+);

@@ -1,7 +1,8 @@
 /**
- * Event subscribers of one project: replay from a sequence number, then live
- * fan-out. Replay and registration happen in one synchronous block, so no
- * event can slip between them: no gap and no duplicate.
+ * Event subscribers of one project: replay from a sequence number (all of
+ * them, or only the newest few), then live fan-out. Replay and registration
+ * happen in one synchronous block, so no event can slip between them: no gap
+ * and no duplicate.
  */
 import { MAX_EVENTS_PAGE, type ServerToSubscriberFrame, type StoredEvent } from "@att/shared";
 import type { EventLog } from "./event-log.ts";
@@ -17,6 +18,23 @@ export function replay(options: { ws: WebSocket; log: EventLog; projectId: strin
     if (last === undefined || page.length < MAX_EVENTS_PAGE) return last?.seq ?? after;
     after = last.seq;
   }
+}
+
+/**
+ * Replays only the newest `tail` events after `after`, oldest of them first.
+ * Returns the seq live events follow: the project's newest (or `after`).
+ */
+export function replayTail(options: {
+  ws: WebSocket;
+  log: EventLog;
+  projectId: string;
+  after: number;
+  tail: number;
+}): number {
+  const { ws, log, projectId, after, tail } = options;
+  const newest = tail === 0 ? [] : log.list(projectId, { after, limit: tail, order: "desc" });
+  for (const event of newest.reverse()) send(ws, { type: "event", event });
+  return Math.max(after, log.lastSeq(projectId));
 }
 
 export function broadcast(ctx: DurableObjectState, event: StoredEvent): void {

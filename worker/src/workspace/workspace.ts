@@ -14,6 +14,9 @@ import {
   HEARTBEAT_ACK_TEXT,
   HEARTBEAT_TEXT,
   type HealthResponse,
+  type McpServer,
+  type McpServerCreate,
+  type McpServerList,
   METHOD_TIMEOUT_MS,
   type MethodParams,
   type MethodResult,
@@ -26,6 +29,7 @@ import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations.js";
 import type { Env } from "../env.ts";
+import { McpHub } from "../hub/hub.ts";
 import { log } from "../log.ts";
 import { AgentLink, safeClose } from "./agent-link.ts";
 import { AgentState } from "./agent-state.ts";
@@ -33,7 +37,7 @@ import { EventLog, type WorkspaceDb } from "./event-log.ts";
 import { failure, type Outcome, success } from "./outcome.ts";
 import { ProjectStore } from "./project-store.ts";
 import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, trySend, writeAttachment } from "./sockets.ts";
-import { broadcast, replay, send } from "./subscribers.ts";
+import { broadcast, replay, replayTail, send } from "./subscribers.ts";
 import { acceptSocket, notFound } from "./upgrade.ts";
 
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
@@ -44,6 +48,7 @@ export class Workspace extends DurableObject<Env> {
   readonly #projects: ProjectStore;
   readonly #agentState: AgentState;
   readonly #link: AgentLink;
+  readonly #hub: McpHub;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -52,6 +57,7 @@ export class Workspace extends DurableObject<Env> {
     this.#projects = new ProjectStore(this.#db);
     this.#agentState = new AgentState(this.#db);
     this.#link = new AgentLink(ctx);
+    this.#hub = new McpHub({ db: this.#db, version: env.ATT_VERSION });
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, migrations);
     });
@@ -97,7 +103,26 @@ export class Workspace extends DurableObject<Env> {
     const events = this.#events.list(projectId, { ...query, limit: query.limit + 1 });
     const hasMore = events.length > query.limit;
     const page = hasMore ? events.slice(0, query.limit) : events;
-    return success({ events: page, hasMore, nextAfter: page.at(-1)?.seq ?? query.after });
+    const newest = query.order === "desc" ? page[0] : page.at(-1);
+    return success({ events: page, hasMore, nextAfter: newest?.seq ?? query.after });
+  }
+
+  // --- MCP client hub (worker/src/hub) --------------------------------------
+
+  mcpServers(): McpServerList {
+    return this.#hub.list();
+  }
+
+  addMcpServer(input: McpServerCreate): Promise<Outcome<McpServer>> {
+    return this.#hub.add(input);
+  }
+
+  removeMcpServer(id: string): Outcome<null> {
+    return this.#hub.remove(id);
+  }
+
+  checkMcpServer(id: string): Promise<Outcome<McpServer>> {
+    return this.#hub.check(id);
   }
 
   // --- WebSocket upgrades (from the Worker, already authenticated) -----------
@@ -111,7 +136,11 @@ export class Workspace extends DurableObject<Env> {
       const projectId = decodeURIComponent(match[1]);
       if (!this.#knowsProject(projectId))
         return notFound({ ...unknownProject(projectId), requestId, instance: url.pathname });
-      return this.#acceptSubscriber(request, projectId, Number(url.searchParams.get("after") ?? "0"));
+      const tail = url.searchParams.get("tail");
+      return this.#acceptSubscriber(request, projectId, {
+        after: Number(url.searchParams.get("after") ?? "0"),
+        tail: tail === null ? null : Number(tail),
+      });
     }
     return notFound({ code: "not_found", message: `no route ${url.pathname}`, requestId, instance: url.pathname });
   }
@@ -124,10 +153,14 @@ export class Workspace extends DurableObject<Env> {
     });
   }
 
-  #acceptSubscriber(request: Request, projectId: string, after: number): Response {
+  /** `tail` null replays every event after `after`; a number only that many of the newest. */
+  #acceptSubscriber(request: Request, projectId: string, from: { after: number; tail: number | null }): Response {
+    const { after, tail } = from;
     return acceptSocket(this.ctx, request, [SUBSCRIBER_TAG, projectTag(projectId)], (ws) => {
       writeAttachment(ws, { role: "subscriber", projectId });
-      const seq = replay({ ws, log: this.#events, projectId, after });
+      const log = this.#events;
+      const seq =
+        tail === null ? replay({ ws, log, projectId, after }) : replayTail({ ws, log, projectId, after, tail });
       send(ws, { type: "ready", projectId, seq, at: new Date().toISOString() });
     });
   }

@@ -33,11 +33,33 @@ export const WsResponse = z.looseObject({
   status: z.string(),
 });
 
+/** One choice of NAT's HumanPrompt; a binary choice's value may be any JSON. */
+export const NatPromptOption = z.looseObject({
+  id: z.string().nullish(),
+  label: z.string().nullish(),
+  value: z.unknown().optional(),
+  description: z.string().nullish(),
+});
+
+/** NAT's HumanPrompt (nat/data_models/interactive.py), discriminated by input_type. */
+export const NatHumanPrompt = z.looseObject({
+  input_type: z.string(),
+  text: z.string().nullish(),
+  timeout: z.number().positive().nullish(),
+  error: z.string().nullish(),
+  placeholder: z.string().nullish(),
+  required: z.boolean().nullish(),
+  options: z.array(NatPromptOption).nullish(),
+});
+export type NatHumanPrompt = z.infer<typeof NatHumanPrompt>;
+
 export const WsInteraction = z.looseObject({
   ...WsBase,
   type: z.literal("system_interaction_message"),
-  content: z.looseObject({ input_type: z.string(), text: z.string().nullish() }),
+  thread_id: z.string().nullish(),
+  content: NatHumanPrompt,
 });
+export type WsInteraction = z.infer<typeof WsInteraction>;
 
 export const WsErrorMessage = z.looseObject({ ...WsBase, type: z.literal("error_message"), content: NatError });
 

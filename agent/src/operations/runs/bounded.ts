@@ -19,6 +19,8 @@ export interface BoundedOptions {
   /** Combined stdout and stderr, one line per line. */
   output?: TailBuffer | undefined;
   onLine?: ((stream: OutputStream, line: string) => void) | undefined;
+  /** The raw output as it arrives (byte for byte, not split into lines). */
+  onData?: ((stream: OutputStream, chunk: Buffer) => void) | undefined;
   graceMs?: number | undefined;
 }
 
@@ -45,6 +47,7 @@ export async function runBounded(options: BoundedOptions): Promise<BoundedOutcom
       options.output?.write(`${line}\n`);
       options.onLine?.(stream, line);
     },
+    onData: options.onData,
   });
   let timedOut = false;
   let cancelled = false;

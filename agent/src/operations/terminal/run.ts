@@ -1,0 +1,90 @@
+/**
+ * terminal.run: one shell command in the project directory, with the
+ * project's environment (the agent's secrets withheld), in its own process
+ * group with stdin closed. Output goes out as batched `terminal.output`
+ * events while it runs, then one `terminal.exit`; the answer carries the
+ * exit and the output's last 64 KiB. A timeout, or the agent stopping, ends
+ * the whole group (SIGTERM, then SIGKILL).
+ */
+import { realpath } from "node:fs/promises";
+import { MAX_TERMINAL_RUNS, TERMINAL_OUTPUT_TAIL_BYTES, type TerminalRunResult } from "@att/shared";
+import { projectEnv } from "../../process/env.ts";
+import { emitEvent, type Operation, type OperationContext } from "../context.ts";
+import { OperationError } from "../errors.ts";
+import { trackRun } from "../runs/active.ts";
+import { runBounded } from "../runs/bounded.ts";
+import { TailBuffer } from "../runs/tail.ts";
+import { OutputBatcher } from "./batcher.ts";
+
+/** Run ids of the terminal commands running in this agent process. */
+const running = new Set<string>();
+
+export const terminalRun: Operation<"terminal.run"> = async (params, context) => {
+  const project = await context.catalog.get(params.projectId);
+  const root = await realpath(project.path);
+  const runId = params.runId ?? crypto.randomUUID();
+  // Checked and reserved with no await in between, so concurrent calls cannot both take the last slot.
+  if (running.has(runId)) throw new OperationError("conflict", `terminal run ${runId} is already running`);
+  if (running.size >= MAX_TERMINAL_RUNS) {
+    throw new OperationError(
+      "conflict",
+      `at most ${MAX_TERMINAL_RUNS} terminal commands run at a time on this agent; wait for one to finish`,
+      { limit: MAX_TERMINAL_RUNS },
+    );
+  }
+  running.add(runId);
+  try {
+    const job: Job = { context, projectId: project.id, root, runId, command: params.command };
+    // Tracked with the other runs, so an agent that stops ends the command too.
+    return await tracked(`terminal:${runId}`, (signal) => execute(job, params.timeoutMs, signal));
+  } finally {
+    running.delete(runId);
+  }
+};
+
+interface Job {
+  context: OperationContext;
+  projectId: string;
+  root: string;
+  runId: string;
+  command: string;
+}
+
+async function execute(job: Job, timeoutMs: number, signal: AbortSignal): Promise<TerminalRunResult> {
+  const { context, projectId, runId, command } = job;
+  const tail = new TailBuffer(TERMINAL_OUTPUT_TAIL_BYTES);
+  const batcher = new OutputBatcher((stream, text) =>
+    emitEvent(context, { projectId, type: "terminal.output", payload: { runId, stream, text } }),
+  );
+  const outcome = await runBounded({
+    argv: ["/bin/sh", "-c", command],
+    cwd: job.root,
+    env: await projectEnv(job.root, {}),
+    timeoutMs,
+    signal,
+    onData: (stream, chunk) => {
+      tail.write(chunk);
+      batcher.write(stream, chunk);
+    },
+  });
+  batcher.end();
+  if (outcome.spawnError !== null) {
+    throw new OperationError("internal", `could not start /bin/sh: ${outcome.spawnError.message}`);
+  }
+  const exit = {
+    runId,
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    timedOut: outcome.timedOut,
+    durationMs: outcome.durationMs,
+  };
+  emitEvent(context, { projectId, type: "terminal.exit", payload: exit });
+  return { ...exit, command, output: tail.text(), truncated: tail.truncated };
+}
+
+/** `trackRun` for work with a result: settles with the work's own result or error. */
+function tracked<T>(key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    void trackRun(key, (signal) => work(signal).then(resolve, reject));
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * Header values of registered MCP servers are secrets (tokens, API keys).
+ * Answers show them masked: the auth scheme, if any, and at most the last
+ * four characters of a long secret, so a user can tell two tokens apart.
+ */
+
+const MASK = "****";
+/** Shorter secrets show no characters at all: four of eight would give half away. */
+const MIN_SECRET_FOR_TAIL = 12;
+const TAIL = 4;
+const SCHEME = /^([A-Za-z][A-Za-z0-9-]{0,19})\s+(\S.*)$/;
+
+export function maskHeaderValue(value: string): string {
+  const match = SCHEME.exec(value);
+  const scheme = match?.[1];
+  const secret = match?.[2] ?? value;
+  const masked = secret.length >= MIN_SECRET_FOR_TAIL ? `${MASK}${secret.slice(-TAIL)}` : MASK;
+  return scheme === undefined ? masked : `${scheme} ${masked}`;
+}
+
+export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(value)]));
+}

@@ -1,0 +1,94 @@
+/**
+ * The MCP client hub's registry of external MCP servers (Streamable HTTP),
+ * answered by the workspace Durable Object (worker/src/hub) without the
+ * agent. Header values are stored but only ever returned masked.
+ */
+import { McpServer, McpServerCreate, McpServerIdParam, McpServerList, Problem } from "@att/shared";
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { AppBindings } from "../env.ts";
+import { bearerSecurity, errorResponses, unwrap, workspace } from "./common.ts";
+
+const TAG = "mcp-servers";
+const BASE = "/api/v1/mcp/servers";
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: Problem } },
+});
+const notFound = { 404: problem("No MCP server with that id.") } as const;
+const server = (description: string) => ({ description, content: { "application/json": { schema: McpServer } } });
+
+const list = createRoute({
+  method: "get",
+  path: BASE,
+  tags: [TAG],
+  summary: "List the workspace's external MCP servers with their last health check",
+  operationId: "getMcpServers",
+  security: bearerSecurity,
+  responses: {
+    200: { description: "The registered servers", content: { "application/json": { schema: McpServerList } } },
+    ...errorResponses,
+  },
+});
+
+const add = createRoute({
+  method: "post",
+  path: BASE,
+  tags: [TAG],
+  summary: "Register an external MCP server (Streamable HTTP) and check it at once",
+  description:
+    "The URL must be http(s) without credentials in it; send credentials as `headers` (e.g. `Authorization`), which are stored and only ever returned masked. " +
+    "The answer carries the first health check's result; a failed check does not refuse the registration.",
+  operationId: "postMcpServers",
+  security: bearerSecurity,
+  request: {
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: McpServerCreate,
+          example: { name: "github", url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer <token>" } },
+        },
+      },
+    },
+  },
+  responses: {
+    201: server("The registered server with its first health check"),
+    409: problem("A server with that name is registered already, or the workspace has the maximum (50)."),
+    ...errorResponses,
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: `${BASE}/{serverId}`,
+  tags: [TAG],
+  summary: "Unregister an external MCP server",
+  operationId: "deleteMcpServersServerId",
+  security: bearerSecurity,
+  request: { params: McpServerIdParam },
+  responses: { 204: { description: "Unregistered" }, ...notFound, ...errorResponses },
+});
+
+const check = createRoute({
+  method: "post",
+  path: `${BASE}/{serverId}/check`,
+  tags: [TAG],
+  summary: "Check an external MCP server now: initialize, list tools and resources (10 s at most)",
+  operationId: "postMcpServersServerIdCheck",
+  security: bearerSecurity,
+  request: { params: McpServerIdParam },
+  responses: { 200: server("The server with fresh health"), ...notFound, ...errorResponses },
+});
+
+export function registerMcpServers(app: OpenAPIHono<AppBindings>): void {
+  app.openapi(list, async (c) => c.json(await workspace(c.env).mcpServers(), 200));
+  app.openapi(add, async (c) => c.json(unwrap(await workspace(c.env).addMcpServer(c.req.valid("json"))), 201));
+  app.openapi(remove, async (c) => {
+    unwrap(await workspace(c.env).removeMcpServer(c.req.valid("param").serverId));
+    return c.body(null, 204);
+  });
+  app.openapi(check, async (c) =>
+    c.json(unwrap(await workspace(c.env).checkMcpServer(c.req.valid("param").serverId)), 200),
+  );
+}
