@@ -13,6 +13,8 @@ export default defineConfig({
     projects: [
       { test: { name: "shared", include: ["shared/test/**/*.test.ts"], environment: "node" } },
       { test: { name: "agent", include: ["agent/test/**/*.test.ts"], environment: "node" } },
+      // Logic that lives in the UI (parsers, reducers), tested as plain modules.
+      { test: { name: "web", include: ["web/test/**/*.test.ts"], environment: "node" } },
       {
         plugins: [
           cloudflareTest({

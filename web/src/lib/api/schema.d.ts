@@ -298,6 +298,61 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mcp/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the workspace's external MCP servers with their last health check */
+        get: operations["getMcpServers"];
+        put?: never;
+        /**
+         * Register an external MCP server (Streamable HTTP) and check it at once
+         * @description The URL must be http(s) without credentials in it; send credentials as `headers` (e.g. `Authorization`), which are stored and only ever returned masked. The answer carries the first health check's result; a failed check does not refuse the registration.
+         */
+        post: operations["postMcpServers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/servers/{serverId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unregister an external MCP server */
+        delete: operations["deleteMcpServersServerId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/servers/{serverId}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check an external MCP server now: initialize, list tools and resources (10 s at most) */
+        post: operations["postMcpServersServerIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -650,13 +705,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Read a project's events in sequence order */
+        /** Read a project's events in sequence order (oldest or newest first) */
         get: {
             parameters: {
                 query?: {
                     /** @description Return events with a sequence number greater than this. */
                     after?: number | null;
+                    /** @description Only events with a sequence number below this: pages backwards with order=desc. */
+                    before?: number;
                     limit?: number;
+                    /** @description asc: the oldest matching events first (read forwards with `after`); desc: the newest matching events first (read backwards with `before`). */
+                    order?: "asc" | "desc";
                     /** @description Only events at or after this time. */
                     since?: string;
                     /** @description Only events of this type (repeat for several). */
@@ -1097,6 +1156,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/runtime/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a question (HITL) an interactive runtime.send exchange waits on; the exchange then continues
+         * @description `exchangeId` and `interactionId` come from the runtime.chat.prompt event. Errors: 400 when the response does not fit the prompt (an unknown option, a list for a text prompt), 404 for an unknown exchange or interaction, 409 when the exchange already ended or the question was answered or expired.
+         */
+        post: operations["postProjectsIdRuntimeRespond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/runtime/restart": {
         parameters: {
             query?: never;
@@ -1123,7 +1202,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Send a message to the running app (WebSocket or HTTP) and get its answer with intermediate steps */
+        /**
+         * Send a message to the running app (WebSocket or HTTP) and get its answer with intermediate steps
+         * @description Answers once the exchange is complete. Over the WebSocket the exchange is also reported live on the project's event stream: runtime.chat.delta (answer text, batched ~50 ms), runtime.chat.step (intermediate steps), runtime.chat.prompt (a question of the workflow) and runtime.chat.done, each carrying `exchangeId` (pass your own uuid to match them before this call returns). With `interactive: true` a question (HITL) waits for POST .../runtime/respond (up to NAT's prompt timeout or `promptTimeoutSeconds`) instead of failing at once. Errors: 409 when the app is not running or the exchange id was used, 502 when the app fails, times out or a question goes unanswered.
+         */
         post: operations["postProjectsIdRuntimeSend"];
         delete?: never;
         options?: never;
@@ -1179,6 +1261,26 @@ export type paths = {
         put?: never;
         /** Stop the app: SIGTERM to its process group, SIGKILL after the grace period */
         post: operations["postProjectsIdRuntimeStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/terminal/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a shell command in the project directory and answer with its exit and output
+         * @description Runs `/bin/sh -c <command>` with the project's environment (the agent's tokens withheld) and stdin closed. While it runs, output arrives as `terminal.output` events (batched, in order) and its end as `terminal.exit`, each carrying `runId`. After `timeoutMs` the command's whole process group is ended and `timedOut` is true. Errors: 409 when 4 commands already run on the agent or `runId` is in use.
+         */
+        post: operations["postProjectsIdTerminalRun"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1248,13 +1350,15 @@ export type paths = {
         };
         /**
          * Stream a project's events over WebSocket
-         * @description Upgrade to a WebSocket. Replays every event after `after` as `{type:'event'}` frames, sends `{type:'ready'}`, then streams live events. Resume by reconnecting with `after` set to the last `seq` you saw: no gap, no duplicate. Browsers send the token as the subprotocol `att.bearer.<token>` next to `att.v1`.
+         * @description Upgrade to a WebSocket. Replays every event after `after` as `{type:'event'}` frames, sends `{type:'ready'}`, then streams live events. With `tail`, replays only the newest `tail` of them (oldest first); `tail=0` replays nothing and streams live events only. Resume by reconnecting with `after` set to the last `seq` you saw: no gap, no duplicate. Browsers send the token as the subprotocol `att.bearer.<token>` next to `att.v1`.
          */
         get: {
             parameters: {
                 query?: {
                     /** @description Replay events after this sequence number, then stream live. */
                     after?: number | null;
+                    /** @description Replay only the newest `tail` events (after `after`), oldest of them first, instead of all of them; 0 streams live events only. */
+                    tail?: number | null;
                 };
                 header?: never;
                 path: {
@@ -1506,11 +1610,13 @@ export type components = {
         };
         EventList: {
             events: components["schemas"]["Event"][];
+            /** @description asc: more matching events follow this page (newer). desc: more matching events precede it (older, still above `after`): read them with `before` set to the seq of this page's last event. */
             hasMore: boolean;
+            /** @description The highest seq in this page (`after` when it is empty). asc: pass it as `after` to read the next page. desc: pass it as `after` (an asc read or the WebSocket) to follow events newer than this page. */
             nextAfter: number;
         };
         /** @enum {string} */
-        EventType: "project.created" | "project.updated" | "project.deleted" | "code.changed" | "test.run" | "test.passed" | "test.failed" | "build.started" | "build.completed" | "deploy.started" | "deploy.completed" | "runtime.status" | "runtime.log" | "runtime.crashed" | "nat.run" | "nat.completed" | "git.commit" | "git.pr.created" | "git.pr.merged" | "error" | "diagnostic";
+        EventType: "project.created" | "project.updated" | "project.deleted" | "code.changed" | "test.run" | "test.passed" | "test.failed" | "build.started" | "build.completed" | "deploy.started" | "deploy.completed" | "runtime.status" | "runtime.log" | "runtime.crashed" | "runtime.chat.delta" | "runtime.chat.step" | "runtime.chat.prompt" | "runtime.chat.done" | "nat.run" | "nat.completed" | "git.commit" | "git.pr.created" | "git.pr.merged" | "terminal.output" | "terminal.exit" | "error" | "diagnostic";
         FileChange: {
             /**
              * @description Path relative to the project root, '/'-separated.
@@ -1664,6 +1770,76 @@ export type components = {
             /** @enum {string} */
             transport: "streamable-http";
             version: string;
+        };
+        McpServer: {
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            createdAt: string;
+            /** @description Why the check failed: the connection error or the JSON-RPC error. */
+            error: string | null;
+            /**
+             * @description Header names with masked values, e.g. `Bearer ****abcd`.
+             * @example {}
+             */
+            headers: {
+                [key: string]: string;
+            };
+            id: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            lastCheckedAt: string | null;
+            /** @description Connect, initialize and list, end to end. */
+            latencyMs: number | null;
+            name: string;
+            protocolVersion: string | null;
+            /** @description How many resources the server lists; null when it has no resources capability. */
+            resourcesCount: number | null;
+            serverInfo: {
+                name: string;
+                version: string;
+            } | null;
+            status: components["schemas"]["McpServerStatus"];
+            /** @description The server's tools (at most 200). */
+            tools: components["schemas"]["McpServerTool"][];
+            url: string;
+        };
+        McpServerCreate: {
+            /**
+             * @description Headers sent to the server on every request (e.g. Authorization). Stored; answers show them masked.
+             * @example {
+             *       "Authorization": "Bearer <token>"
+             *     }
+             */
+            headers?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Unique within the workspace (compared case-insensitively).
+             * @example github
+             */
+            name: string;
+            /**
+             * Format: uri
+             * @description The server's Streamable HTTP endpoint.
+             * @example https://mcp.example.com/mcp
+             */
+            url: string;
+        };
+        McpServerList: {
+            servers: components["schemas"]["McpServer"][];
+        };
+        /**
+         * @description `unknown` until the first health check has finished.
+         * @enum {string}
+         */
+        McpServerStatus: "unknown" | "healthy" | "unreachable";
+        McpServerTool: {
+            description?: string;
+            name: string;
         };
         NatRun: {
             command: string[];
@@ -1952,6 +2128,24 @@ export type components = {
          * @enum {string}
          */
         TemplateId: "empty" | "chatbot" | "tool_calling_agent" | "rag" | "mcp_server" | "nat_workflow_create";
+        TerminalRunResult: {
+            command: string;
+            durationMs: number;
+            /** @description null when a signal ended the command. */
+            exitCode: number | null;
+            /** @description The last 64 KiB of stdout and stderr, interleaved as they arrived. */
+            output: string;
+            /**
+             * Format: uuid
+             * @description Correlates the run's terminal.output and terminal.exit events with this call.
+             */
+            runId: string;
+            /** @example SIGTERM */
+            signal: string | null;
+            timedOut: boolean;
+            /** @description True when earlier output was dropped from `output`. */
+            truncated: boolean;
+        };
         TestCounts: {
             errors: number;
             failed: number;
@@ -2072,6 +2266,272 @@ export type components = {
 };
 export type $defs = Record<string, never>;
 export interface operations {
+    getMcpServers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registered servers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServerList"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMcpServers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "github",
+                 *       "url": "https://mcp.example.com/mcp",
+                 *       "headers": {
+                 *         "Authorization": "Bearer <token>"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["McpServerCreate"];
+            };
+        };
+        responses: {
+            /** @description The registered server with its first health check */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A server with that name is registered already, or the workspace has the maximum (50). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteMcpServersServerId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unregistered */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No MCP server with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMcpServersServerIdCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server with fresh health */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpServer"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No MCP server with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getProjects: {
         parameters: {
             query?: never;
@@ -6553,6 +7013,138 @@ export interface operations {
             };
         };
     };
+    postProjectsIdRuntimeRespond: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "exchangeId": "3b241101-e2bb-4255-8caf-4136c566a962",
+                 *       "interactionId": "a7122007-8a20-48f6-98b4-8069a42f03c4",
+                 *       "response": "yes"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description The exchange of the runtime.chat.prompt event.
+                     */
+                    exchangeId: string;
+                    /** @description The prompt's id, from the runtime.chat.prompt event. */
+                    interactionId: string;
+                    /**
+                     * @description text prompts: the answer. binary_choice, radio, dropdown: the chosen option's id, value or label. checkbox: one or several of them (sent to NAT as their values joined by ', ').
+                     * @example yes
+                     */
+                    response: string | string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Answer a question (HITL) an interactive runtime.send exchange waits on; the exchange then continues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exchangeId: string;
+                        interactionId: string;
+                        /** @description What was sent to NAT as the user's answer. */
+                        text: string;
+                    };
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such project, file, ref or branch. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate, nothing to commit, merge conflict, stale digest). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The agent answered with an error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No agent is connected. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The agent did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postProjectsIdRuntimeRestart: {
         parameters: {
             query?: never;
@@ -6701,8 +7293,26 @@ export interface operations {
                  */
                 "application/json": {
                     conversationId?: string;
+                    /**
+                     * Format: uuid
+                     * @description Client-chosen id of this exchange, so the caller can match the runtime.chat.* events (websocket only) to its request before the call returns; made up when omitted. Must not have been used before.
+                     */
+                    exchangeId?: string;
+                    /**
+                     * @description websocket only. false: a question of the workflow (HITL) fails the exchange at once with the prompt's text. true: the agent emits runtime.chat.prompt and waits for the answer given with runtime.respond, then the exchange continues.
+                     * @default false
+                     */
+                    interactive?: boolean;
                     message: string;
-                    /** @default 120 */
+                    /**
+                     * @description With `interactive`: how long to wait for each human answer when NAT's prompt sets no timeout of its own (NAT's timeout is used otherwise, at most 1800 s). Unanswered, the exchange fails. The whole exchange ends within 3600 s.
+                     * @default 300
+                     */
+                    promptTimeoutSeconds?: number;
+                    /**
+                     * @description How long the app may work on the answer. With `interactive`, time spent waiting for a human answer is not counted.
+                     * @default 120
+                     */
                     timeoutSeconds?: number;
                     via?: components["schemas"]["SendVia"];
                 };
@@ -6718,6 +7328,8 @@ export interface operations {
                     "application/json": {
                         conversationId: string | null;
                         durationMs: number;
+                        /** @description The exchange's id: the one passed, or the one made up. */
+                        exchangeId: string;
                         /** @description NAT's final answer object, when it sent one. */
                         raw: string | number | boolean | Record<string, never> | unknown[] | null;
                         steps: components["schemas"]["IntermediateStep"][];
@@ -7086,6 +7698,135 @@ export interface operations {
                     "application/json": {
                         status: components["schemas"]["RuntimeStatus"];
                     };
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such project, file, ref or branch. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state (duplicate, nothing to commit, merge conflict, stale digest). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The agent answered with an error. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No agent is connected. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The agent did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postProjectsIdTerminalRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "command": "ls -la",
+                 *       "timeoutMs": 60000
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description Run as `/bin/sh -c <command>` in the project directory, stdin closed.
+                     * @example ls -la
+                     */
+                    command: string;
+                    /**
+                     * Format: uuid
+                     * @description Chosen by the client to match events; generated when absent.
+                     */
+                    runId?: string;
+                    /**
+                     * @description Then the command's whole process group is ended (SIGTERM, then SIGKILL) and `timedOut` is true.
+                     * @default 60000
+                     */
+                    timeoutMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Run a shell command in the project directory and answer with its exit and output */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TerminalRunResult"];
                 };
             };
             /** @description Malformed request (for example, invalid JSON). */
