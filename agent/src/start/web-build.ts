@@ -3,14 +3,38 @@
  * Before it starts, rebuild the UI when any of its sources is newer than the
  * last build, so `npm start` and the tests never serve a stale or missing UI.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { startGroup } from "./processes.ts";
 
 const SOURCES = ["src", "static", "vite.config.ts", "package.json"];
 const STAMP = "index.html";
 
+/** A lock older than this belongs to a build that died; a real build takes seconds. */
+const STALE_LOCK_MS = 5 * 60_000;
+
 export async function ensureWebBuild(repoRoot: string, say: (line: string) => void = () => {}): Promise<void> {
+  // Several test processes may start at once: one builds, the others wait and then find the build fresh.
+  mkdirSync(path.join(repoRoot, ".wrangler"), { recursive: true });
+  const lock = path.join(repoRoot, ".wrangler", "web-build.lock");
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    await buildIfStale(repoRoot, say);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function buildIfStale(repoRoot: string, say: (line: string) => void): Promise<void> {
   const web = path.join(repoRoot, "web");
   const built = path.join(web, "build", STAMP);
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
@@ -18,7 +42,6 @@ export async function ensureWebBuild(repoRoot: string, say: (line: string) => vo
   say(builtAt === 0 ? "Building the web UI…" : "Rebuilding the web UI (its sources changed)…");
   const vite = path.join(repoRoot, "node_modules", "vite", "bin", "vite.js");
   if (!existsSync(vite)) throw new Error(`vite is not installed at ${vite}: run \`npm install\` first`);
-  mkdirSync(path.join(repoRoot, ".wrangler"), { recursive: true });
   const logFile = path.join(repoRoot, ".wrangler", "web-build.log");
   const build = startGroup({
     command: process.execPath,
