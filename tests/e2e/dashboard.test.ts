@@ -22,6 +22,22 @@ describe("dashboard", () => {
     await stack?.dispose();
   });
 
+  it("serves the UI for client routes with protective headers, and API paths stay API", async () => {
+    for (const pathname of ["/", "/projects/some-id/git", "/settings"]) {
+      const response = await fetch(`${stack.url}${pathname}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toMatch(/text\/html/);
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(await response.text()).toContain("_app/immutable");
+    }
+    const api = await fetch(`${stack.url}/api/v1/no-such-route`, {
+      headers: { authorization: `Bearer ${stack.userToken}` },
+    });
+    expect(api.status).toBe(404);
+    expect(api.headers.get("content-type")).toMatch(/problem\+json/);
+  });
+
   it("refuses a wrong token with the reason and stays on the login screen", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
