@@ -24,6 +24,8 @@ export class ProjectEvents {
   state = $state<StreamState>("connecting");
   /** Highest sequence number delivered to listeners. */
   lastSeq = $state(0);
+  /** Events delivered since this stream was opened (a resume never delivers one twice). */
+  received = $state(0);
   readonly #projectId: string;
   readonly #listeners = new Set<(event: StoredEvent) => void>();
   #socket: WebSocket | null = null;
@@ -75,6 +77,7 @@ export class ProjectEvents {
         this.#resumed = true;
       } else if (frame.type === "event" && frame.event !== undefined && frame.event.seq > this.lastSeq) {
         this.lastSeq = frame.event.seq;
+        this.received += 1;
         for (const listener of this.#listeners) listener(frame.event);
       }
     };
