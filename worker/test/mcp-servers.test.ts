@@ -11,7 +11,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { checkMcpServer } from "../src/hub/health-check.ts";
+import { checkMcpServer, withoutSecrets } from "../src/hub/health-check.ts";
 import { maskHeaderValue } from "../src/hub/mask.ts";
 import { api } from "./helpers.ts";
 
@@ -45,8 +45,18 @@ describe("masking header values", () => {
     ["Bearer short", "Bearer ****"],
     ["tiny", "****"],
     ["", "****"],
+    // An unknown first word may be half the secret: it is masked with the rest.
+    ["abcdEFGH1234 rest-of-key", "****-key"],
   ])("%j shows as %j", (value, masked) => {
     expect(maskHeaderValue(value)).toBe(masked);
+  });
+});
+
+describe("failure reasons", () => {
+  it("never carry a registered header's secret, even when the server echoes it", () => {
+    const headers = { Authorization: "Bearer sk-echoed-secret-0123", "X-Api-Key": "k3y-echoed" };
+    const reason = withoutSecrets("HTTP 401: you sent Bearer sk-echoed-secret-0123 and k3y-echoed", headers);
+    expect(reason).toBe("HTTP 401: you sent **** and ****");
   });
 });
 

@@ -57,7 +57,8 @@ export async function checkMcpServer(options: CheckOptions): Promise<McpServerHe
     await untilAborted(probe({ client, transport, found, signal: deadline.signal, timeoutMs }), deadline.signal);
     return { status: "healthy", lastCheckedAt: now(), latencyMs: Date.now() - started, error: null, ...found };
   } catch (error) {
-    return { status: "unreachable", lastCheckedAt: now(), latencyMs: null, error: describe(error), ...found };
+    const reason = withoutSecrets(describe(error), options.headers);
+    return { status: "unreachable", lastCheckedAt: now(), latencyMs: null, error: reason, ...found };
   } finally {
     await endSession(client, transport);
     clearTimeout(timer);
@@ -162,3 +163,14 @@ async function endSession(client: Client, transport: StreamableHTTPClientTranspo
 }
 
 const now = (): string => new Date().toISOString();
+
+/** A server may echo our request (headers included) in its error body: never store or show a secret from it. */
+export function withoutSecrets(text: string, headers: Readonly<Record<string, string>> | undefined): string {
+  let clean = text;
+  for (const value of Object.values(headers ?? {})) {
+    for (const secret of [value, value.replace(/^\S+\s+/, "")]) {
+      if (secret.length >= 4) clean = clean.split(secret).join("****");
+    }
+  }
+  return clean;
+}

@@ -8,7 +8,8 @@ const MASK = "****";
 /** Shorter secrets show no characters at all: four of eight would give half away. */
 const MIN_SECRET_FOR_TAIL = 12;
 const TAIL = 4;
-const SCHEME = /^([A-Za-z][A-Za-z0-9-]{0,19})\s+(\S.*)$/;
+/** Only well-known auth schemes are shown; any other first word may be part of the secret. */
+const SCHEME = /^(Bearer|Basic|Token|Digest|Bot|ApiKey)\s+(\S.*)$/i;
 
 export function maskHeaderValue(value: string): string {
   const match = SCHEME.exec(value);
