@@ -8,6 +8,7 @@ import path from "node:path";
 import {
   MAX_TERMINAL_RUNS,
   type StoredEvent,
+  TERMINAL_EVENT_BUDGET_BYTES,
   TerminalExitPayload,
   TerminalOutputPayload,
   TerminalRunResult,
@@ -86,6 +87,34 @@ describe("terminal.run", () => {
     const mine = events().filter((event) => event.payload.runId === runId && event.type === "terminal.output");
     for (const event of mine) expect(Buffer.byteLength(JSON.stringify(event.payload))).toBeLessThan(64 * 1024);
     expect(joined(runEvents(runId).output, "stdout")).toBe("\0".repeat(300_000));
+  });
+
+  it("streams at most the event budget, says so once, and still answers with the output's tail", async () => {
+    const { id } = await project();
+    const runId = crypto.randomUUID();
+    const total = TERMINAL_EVENT_BUDGET_BYTES + 1024 * 1024;
+    const result = await callOperation(ctx, "terminal.run", {
+      projectId: id,
+      runId,
+      command: `head -c ${total} /dev/zero | tr '\\0' a; printf END`,
+    });
+    const { output } = runEvents(runId);
+    expect(joined(output, "stdout")).toBe("a".repeat(TERMINAL_EVENT_BUDGET_BYTES));
+    expect(joined(output, "stderr")).toMatch(/^\n\[att: output beyond \d+ bytes is not streamed/);
+    expect(result.output.endsWith("aaaEND")).toBe(true);
+    expect(result.truncated).toBe(true);
+  });
+
+  it("cuts the answer's tail on a character boundary", async () => {
+    const { id } = await project();
+    // 70,000 three-byte characters: 64 KiB is not a multiple of 3, so a byte cut would split one.
+    const result = await callOperation(ctx, "terminal.run", {
+      projectId: id,
+      command: "for i in $(seq 1 7000); do printf '€€€€€€€€€€'; done",
+    });
+    expect(result.truncated).toBe(true);
+    expect(result.output).not.toContain("\uFFFD");
+    expect(/^€+$/.test(result.output)).toBe(true);
   });
 
   it("keeps multi-byte characters whole and reports a non-zero exit code", async () => {

@@ -11,6 +11,8 @@ export const MAX_TERMINAL_TIMEOUT_MS = 600_000;
 export const TERMINAL_OUTPUT_TAIL_BYTES = 64 * 1024;
 /** Terminal commands one agent runs at the same time; more are refused with `conflict`. */
 export const MAX_TERMINAL_RUNS = 4;
+/** Output streamed as events per run; beyond it only the answer's tail has the rest (events are kept forever). */
+export const TERMINAL_EVENT_BUDGET_BYTES = 8 * 1024 * 1024;
 
 export const TerminalRunId = z.uuid().meta({
   description: "Correlates the run's terminal.output and terminal.exit events with this call.",

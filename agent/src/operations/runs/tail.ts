@@ -34,6 +34,10 @@ export class TailBuffer {
   }
 
   text(): string {
-    return Buffer.concat(this.#chunks).toString("utf8");
+    const bytes = Buffer.concat(this.#chunks);
+    // A cut can land inside a UTF-8 character: skip its continuation bytes (10xxxxxx) instead of showing U+FFFD.
+    let start = 0;
+    while (this.#dropped && start < Math.min(3, bytes.length) && ((bytes[start] ?? 0) & 0xc0) === 0x80) start += 1;
+    return bytes.subarray(start).toString("utf8");
   }
 }

@@ -1,13 +1,19 @@
 /**
  * terminal.run: one shell command in the project directory, with the
- * project's environment (the agent's secrets withheld), in its own process
- * group with stdin closed. Output goes out as batched `terminal.output`
+ * project's environment (the agent's tokens left out of it), in its own process
+ * group with stdin closed. Not a sandbox: the command runs as the agent's OS
+ * user and can read what that user can. Output goes out as batched `terminal.output`
  * events while it runs, then one `terminal.exit`; the answer carries the
  * exit and the output's last 64 KiB. A timeout, or the agent stopping, ends
  * the whole group (SIGTERM, then SIGKILL).
  */
 import { realpath } from "node:fs/promises";
-import { MAX_TERMINAL_RUNS, TERMINAL_OUTPUT_TAIL_BYTES, type TerminalRunResult } from "@att/shared";
+import {
+  MAX_TERMINAL_RUNS,
+  TERMINAL_EVENT_BUDGET_BYTES,
+  TERMINAL_OUTPUT_TAIL_BYTES,
+  type TerminalRunResult,
+} from "@att/shared";
 import { projectEnv } from "../../process/env.ts";
 import { emitEvent, type Operation, type OperationContext } from "../context.ts";
 import { OperationError } from "../errors.ts";
@@ -56,6 +62,8 @@ async function execute(job: Job, timeoutMs: number, signal: AbortSignal): Promis
   const batcher = new OutputBatcher((stream, text) =>
     emitEvent(context, { projectId, type: "terminal.output", payload: { runId, stream, text } }),
   );
+  let streamed = 0;
+  let overBudget = false;
   const outcome = await runBounded({
     argv: ["/bin/sh", "-c", command],
     cwd: job.root,
@@ -64,7 +72,14 @@ async function execute(job: Job, timeoutMs: number, signal: AbortSignal): Promis
     signal,
     onData: (stream, chunk) => {
       tail.write(chunk);
-      batcher.write(stream, chunk);
+      const room = TERMINAL_EVENT_BUDGET_BYTES - streamed;
+      streamed += chunk.length;
+      if (room > 0) batcher.write(stream, chunk.length <= room ? chunk : chunk.subarray(0, room));
+      if (streamed > TERMINAL_EVENT_BUDGET_BYTES && !overBudget) {
+        overBudget = true;
+        const note = `\n[att: output beyond ${TERMINAL_EVENT_BUDGET_BYTES} bytes is not streamed; the result keeps its tail]\n`;
+        batcher.write("stderr", Buffer.from(note));
+      }
     },
   });
   batcher.end();
