@@ -21,6 +21,12 @@ async function main(): Promise<void> {
     throw new ConfigError(`ATT_PORT must be a port number, got '${process.env.ATT_PORT}'`);
   const givenToken = process.env.ATT_TOKEN;
   const userToken = givenToken !== undefined && givenToken !== "" ? givenToken : newToken();
+  // Browsers send the token as a WebSocket subprotocol, which allows only token characters.
+  if (!/^[A-Za-z0-9._~-]+$/.test(userToken))
+    throw new ConfigError(
+      "ATT_TOKEN may contain only letters, digits and . _ ~ - (the browser sends it as a WebSocket subprotocol); " +
+        "try `openssl rand -hex 24`",
+    );
   const agentToken = process.env.ATT_AGENT_TOKEN || newToken();
   const runDir = path.join(repoRoot, ".wrangler", "att");
 
@@ -60,7 +66,7 @@ async function main(): Promise<void> {
     console.log(`Open (signs you in): ${controlPlane.url}/#token=${userToken}`);
     console.log(`API token for scripts: Authorization: Bearer ${userToken}`);
   } else {
-    console.log(`API docs: ${controlPlane.url}/api/v1/docs (use your ATT_TOKEN)`);
+    console.log(`Open: ${controlPlane.url} (sign in with your ATT_TOKEN)`);
   }
 
   let stopping = false;
