@@ -1,11 +1,14 @@
 /**
- * A project's live event stream over the control plane's WebSocket. It
- * remembers the last sequence number it saw and, after a dropped connection,
- * reconnects with `after=<seq>` so the server replays exactly what was missed:
- * no gap, no duplicate.
+ * A project's live event stream over the control plane's WebSocket. The first
+ * connection starts at "now" (`tail=0`); the `ready` frame says which sequence
+ * number that is. After a dropped connection it reconnects with
+ * `after=<last seq>`, so the server replays exactly what was missed: no gap,
+ * no duplicate, and never the project's whole history.
  */
+import { api } from "./api/client.ts";
+import { ApiProblem } from "./api/problem.ts";
 import type { components } from "./api/schema";
-import { session } from "./session.svelte";
+import { session } from "./session.svelte.ts";
 
 export type StoredEvent = components["schemas"]["Event"];
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
@@ -13,16 +16,13 @@ export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 8000;
 
-export interface StreamOptions {
-  /** Replay events after this sequence number (default: only the newest `tail`). */
-  after?: number;
-  /** On the first connection, replay only the newest N events (default 0: live only). */
-  tail?: number;
-}
+type Frame = { type: "ready"; seq: number } | { type: "event"; event: StoredEvent } | { type: "error" };
 
 export class ProjectEvents {
   state = $state<StreamState>("connecting");
-  /** Highest sequence number delivered to listeners. */
+  /** Why the stream gave up (state "closed"), for the page to show. */
+  closedReason = $state<string | null>(null);
+  /** Highest sequence number seen (delivered, or announced by `ready`). */
   lastSeq = $state(0);
   /** Events delivered since this stream was opened (a resume never delivers one twice). */
   received = $state(0);
@@ -31,15 +31,12 @@ export class ProjectEvents {
   #socket: WebSocket | null = null;
   #retryMs = RETRY_MIN_MS;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
-  #resumed: boolean;
-  readonly #tail: number;
+  /** False until the first `ready`: until then there is no position to resume from. */
+  #positioned = false;
   #closed = false;
 
-  constructor(projectId: string, options: StreamOptions = {}) {
+  constructor(projectId: string) {
     this.#projectId = projectId;
-    this.lastSeq = options.after ?? 0;
-    this.#resumed = options.after !== undefined;
-    this.#tail = options.tail ?? 0;
     this.#connect();
   }
 
@@ -59,39 +56,83 @@ export class ProjectEvents {
   #url(): string {
     const url = new URL(`/api/v1/projects/${encodeURIComponent(this.#projectId)}/ws`, location.href);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    if (this.#resumed) url.searchParams.set("after", String(this.lastSeq));
-    else url.searchParams.set("tail", String(this.#tail));
+    if (this.#positioned) url.searchParams.set("after", String(this.lastSeq));
+    else url.searchParams.set("tail", "0");
     return url.toString();
   }
 
+  #giveUp(reason: string): void {
+    this.state = "closed";
+    this.closedReason = reason;
+  }
+
   #connect(): void {
+    if (this.#closed) return;
     const token = session.token;
-    if (this.#closed || token === null) return;
-    const socket = new WebSocket(this.#url(), ["att.v1", `att.bearer.${token}`]);
+    if (token === null) return this.#giveUp("signed out");
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.#url(), ["att.v1", `att.bearer.${token}`]);
+    } catch (error) {
+      // e.g. a token with characters a WebSocket subprotocol cannot carry.
+      return this.#giveUp(`the event stream cannot be opened: ${error instanceof Error ? error.message : error}`);
+    }
     this.#socket = socket;
-    socket.onmessage = (message) => {
-      const frame = JSON.parse(String(message.data)) as { type: string; event?: StoredEvent };
-      if (frame.type === "ready") {
-        this.state = "live";
-        this.#retryMs = RETRY_MIN_MS;
-        this.#resumed = true;
-      } else if (frame.type === "event" && frame.event !== undefined && frame.event.seq > this.lastSeq) {
-        this.lastSeq = frame.event.seq;
-        this.received += 1;
-        for (const listener of this.#listeners) listener(frame.event);
-      }
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
     };
-    socket.onclose = (close) => {
+    socket.onmessage = (message) => this.#receive(String(message.data));
+    socket.onclose = () => {
       if (this.#closed) return;
-      // 4401/4403/4404: retrying cannot help; the page shows why.
-      if (close.code >= 4400 && close.code < 4500) {
-        this.state = "closed";
-        if (close.code === 4401) session.rejectToken("The event stream refused the token; sign in again.");
-        return;
-      }
       this.state = "reconnecting";
-      this.#retryTimer = setTimeout(() => this.#connect(), this.#retryMs);
-      this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+      // Refusals (bad token, unknown project) happen before the upgrade and reach the page only as a
+      // failed connection; ask REST why, and stop when retrying cannot help.
+      const retry = () => {
+        this.#retryTimer = setTimeout(() => this.#connect(), this.#retryMs);
+        this.#retryMs = Math.min(this.#retryMs * 2, RETRY_MAX_MS);
+      };
+      if (opened) return retry();
+      void this.#whyRefused().then((reason) => (reason === null ? retry() : this.#giveUp(reason)));
     };
+  }
+
+  /** A reason to stop retrying, or null when the failure may pass (control plane restarting). */
+  async #whyRefused(): Promise<string | null> {
+    try {
+      await api.GET("/api/v1/projects/{id}", { params: { path: { id: this.#projectId } } });
+      return null;
+    } catch (error) {
+      // A 401 has already signed the session out (client middleware) with the reason.
+      if (error instanceof ApiProblem && (error.status === 401 || error.status === 404)) return error.message;
+      return null;
+    }
+  }
+
+  #receive(data: string): void {
+    let frame: Frame;
+    try {
+      frame = JSON.parse(data) as Frame;
+    } catch {
+      return; // not ATT's framing; the server never sends this
+    }
+    if (frame.type === "ready") {
+      this.state = "live";
+      this.closedReason = null;
+      this.#retryMs = RETRY_MIN_MS;
+      this.#positioned = true;
+      this.lastSeq = Math.max(this.lastSeq, frame.seq);
+      return;
+    }
+    if (frame.type !== "event" || frame.event.seq <= this.lastSeq) return;
+    this.lastSeq = frame.event.seq;
+    this.received += 1;
+    for (const listener of this.#listeners) {
+      try {
+        listener(frame.event);
+      } catch (error) {
+        console.error("event listener failed", error);
+      }
+    }
   }
 }

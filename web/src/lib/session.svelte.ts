@@ -16,11 +16,9 @@ class Session {
   health = $state<Health | null>(null);
   /** Set when the control plane itself cannot be reached. */
   offline = $state<string | null>(null);
+  /** Derived, so effects that read it rerun when the link changes, not on every health poll. */
+  agentConnected = $derived(this.health?.agent.connected === true);
   #timer: ReturnType<typeof setInterval> | null = null;
-
-  get agentConnected(): boolean {
-    return this.health?.agent.connected === true;
-  }
 
   /** Reads the fragment first (and removes it from the address bar), then storage. */
   init(): void {
