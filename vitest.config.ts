@@ -47,6 +47,8 @@ export default defineConfig({
           include: ["tests/e2e/**/*.test.ts"],
           // After the other projects: browsers and NAT apps need the two cores to themselves.
           sequence: { groupOrder: 1 },
+          // A page reacts when the real stack does: poll for it rather than expecting it within a second.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 180_000,

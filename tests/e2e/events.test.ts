@@ -16,6 +16,7 @@ describe("live events in the browser", () => {
   beforeAll(async () => {
     stack = await Stack.start();
     stack.addProjectDir("stream");
+    stack.addProjectDir("quiet");
     await stack.startLinkedAgent();
     browser = await launchBrowser();
   });
@@ -35,7 +36,7 @@ describe("live events in the browser", () => {
     const project = await stack.projectNamed("stream");
     const { page, errors, context } = await openApp(browser, stack, { path: `/projects/${project.id}` });
     const badge = page.getByTestId("stream-state");
-    await expect.poll(() => badge.textContent()).toContain("live");
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain("live");
 
     await stack.json(`/api/v1/projects/${project.id}/diagnostics/events`, {
       method: "POST",
@@ -56,6 +57,27 @@ describe("live events in the browser", () => {
     expect(await badge.getAttribute("data-received")).toBe("50");
     expect(await badge.textContent()).toContain("live");
     // Chromium logs each refused reconnect while the control plane is down; nothing else may fail.
+    expect(errors.filter((error) => !error.includes("ERR_CONNECTION_REFUSED"))).toEqual([]);
+    await context.close();
+  });
+
+  it("never replays a quiet project's history after a reconnect", async () => {
+    const project = await stack.projectNamed("quiet");
+    await stack.json(`/api/v1/projects/${project.id}/diagnostics/events`, {
+      method: "POST",
+      body: JSON.stringify({ count: 25 }),
+    });
+    const { page, errors, context } = await openApp(browser, stack, { path: `/projects/${project.id}` });
+    const badge = page.getByTestId("stream-state");
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toContain("live");
+    expect(await badge.getAttribute("data-last-seq")).toBe(String(await newestSeq(project.id)));
+
+    await stack.stopControlPlane();
+    await expect.poll(() => badge.textContent(), { timeout: 20_000 }).toContain("reconnecting");
+    await stack.startControlPlane();
+    await stack.waitForAgent();
+    await expect.poll(() => badge.textContent(), { timeout: 30_000 }).toContain("live");
+    expect(await badge.getAttribute("data-received")).toBe("0");
     expect(errors.filter((error) => !error.includes("ERR_CONNECTION_REFUSED"))).toEqual([]);
     await context.close();
   });
