@@ -6,8 +6,9 @@
  *     concurrent clients (p50, p99, requests/s);
  *  2. events/s from the agent to 10 subscribers, checking zero loss.
  *  3. code search and MCP file reads (./code.ts);
- *  4. NAT app start to healthy and log throughput (./runtime.ts).
- * `ATT_BENCH_ONLY=link`, `=code` or `=runtime` runs one part. Not a test: it asserts
+ *  4. NAT app start to healthy and log throughput (./runtime.ts);
+ *  5. web UI JavaScript size and time to an interactive dashboard (./web.ts).
+ * `ATT_BENCH_ONLY=link`, `=code`, `=runtime` or `=web` runs one part. Not a test: it asserts
  * nothing about speed.
  */
 
@@ -15,6 +16,7 @@ import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack, type Subscriber } from "../support/stack.ts";
 import { benchCode } from "./code.ts";
 import { benchRuntime } from "./runtime.ts";
+import { benchWeb } from "./web.ts";
 
 const ONLY = process.env.ATT_BENCH_ONLY;
 
@@ -96,6 +98,7 @@ async function main(): Promise<void> {
     if (ONLY === undefined || ONLY === "link") await benchLink(stack);
     if (ONLY === undefined || ONLY === "code") await benchCode(stack);
     if (ONLY === undefined || ONLY === "runtime") await benchRuntime(stack);
+    if (ONLY === undefined || ONLY === "web") await benchWeb(stack);
     console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
   } finally {
     await stack.dispose();
