@@ -115,9 +115,11 @@ describe("project view", () => {
     // A command runs in the project directory; its output streams into the terminal, then its exit.
     await treeItem(page, "register.py").click();
     await expect.poll(() => editorText(page), UNTIL).toContain(MARK);
-    await page.locator(".xterm-rows").waitFor();
+    // xterm.js is fetched when the terminal is first used, not with the page.
+    expect(await page.locator(".xterm").count()).toBe(0);
     await page.getByLabel("Command").fill("echo hello && ls");
     await page.getByLabel("Command").press("Enter");
+    await page.locator(".xterm-rows").waitFor();
     await expect.poll(() => page.getByTestId("terminal-status").textContent(), UNTIL).toMatch(/exit 0/);
     const screen = await terminalText(page);
     expect(screen).toMatch(/\$ echo hello && ls/);
