@@ -69,13 +69,17 @@ export class ProjectEvents {
   #connect(): void {
     if (this.#closed) return;
     const token = session.token;
-    if (token === null) return this.#giveUp("signed out");
+    if (token === null) {
+      this.#giveUp("signed out");
+      return;
+    }
     let socket: WebSocket;
     try {
       socket = new WebSocket(this.#url(), ["att.v1", `att.bearer.${token}`]);
     } catch (error) {
       // e.g. a token with characters a WebSocket subprotocol cannot carry.
-      return this.#giveUp(`the event stream cannot be opened: ${error instanceof Error ? error.message : error}`);
+      this.#giveUp(`the event stream cannot be opened: ${error instanceof Error ? error.message : error}`);
+      return;
     }
     this.#socket = socket;
     let opened = false;
