@@ -49,6 +49,7 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           // A page reacts when the real stack does: poll for it rather than expecting it within a second.
           expect: { poll: { timeout: 15_000, interval: 100 } },
+          env: { ATT_STACK_HEARTBEAT_TIMEOUT_MS: "10000" },
           environment: "node",
           testTimeout: 180_000,
           hookTimeout: 180_000,

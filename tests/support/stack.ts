@@ -105,7 +105,9 @@ export class Stack {
         ATT_PROJECTS_DIR: this.projectsDir,
         ATT_AGENT_STATE_DIR: this.agentStateDir,
         ATT_HEARTBEAT_INTERVAL_MS: "1000",
-        ATT_HEARTBEAT_TIMEOUT_MS: "3000",
+        // Short, so link tests notice a frozen agent quickly; browser scenarios (NAT + Chromium on a
+        // busy machine) raise it so a slow event loop is not mistaken for a dead link.
+        ATT_HEARTBEAT_TIMEOUT_MS: process.env.ATT_STACK_HEARTBEAT_TIMEOUT_MS ?? "3000",
         ATT_BACKOFF_BASE_MS: "100",
         ATT_BACKOFF_MAX_MS: "1000",
         ATT_EVENT_WINDOW: String(this.#options.eventWindow ?? 256),
