@@ -62,7 +62,7 @@ describe("dashboard", () => {
     const project = await stack.projectNamed("hello_bot");
     expect(page.url()).toContain(project.id);
 
-    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByRole("link", { name: "Dashboard", exact: true }).click();
     await page.getByTestId("project-row").getByRole("link", { name: "hello_bot" }).waitFor();
     await expect.poll(() => page.getByText("project.created").count()).toBeGreaterThan(0);
     expect(await page.getByText("git", { exact: true }).isVisible()).toBe(true);
