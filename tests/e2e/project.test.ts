@@ -24,7 +24,7 @@ const PNG = Buffer.from(
   "base64",
 );
 const BIG_BYTES = 600 * 1024;
-/** expect.poll waits 1 s by default: the agent, Ace and xterm can take longer on a busy machine. */
+/** expect.poll waits 15 s by default (vitest.config.ts); the agent, Ace and xterm can take longer on a busy machine. */
 const UNTIL = { timeout: 20_000 };
 
 describe("project view", () => {
@@ -89,6 +89,13 @@ describe("project view", () => {
     expect(await page.getByTestId("editor-file").textContent()).toContain(PYTHON_FILE);
     expect(await page.locator(".ace_editor").getAttribute("class")).toMatch(/ace-cloud_editor/);
 
+    // The open file's folder can be collapsed (it is not forced open again), then reopened.
+    await treeItem(page, NAME).click();
+    await treeItem(page, "register.py").waitFor({ state: "detached" });
+    expect(await treeItem(page, NAME).getAttribute("aria-expanded")).toBe("false");
+    await treeItem(page, NAME).click();
+    await treeItem(page, "register.py").waitFor();
+
     // Type at the end, see the file marked unsaved, save with Ctrl-S.
     await page.locator(".ace_content").click();
     await page.keyboard.press("Control+End");
@@ -121,6 +128,8 @@ describe("project view", () => {
     await page.getByLabel("Command").press("Enter");
     await page.locator(".xterm-rows").waitFor();
     await expect.poll(() => page.getByTestId("terminal-status").textContent(), UNTIL).toMatch(/exit 0/);
+    // xterm paints its rows asynchronously (after the status line says exit 0): wait for the last one.
+    await expect.poll(() => terminalText(page), UNTIL).toMatch(/exit 0/);
     const screen = await terminalText(page);
     expect(screen).toMatch(/\$ echo hello && ls/);
     expect(await page.getByTestId("terminal-status").textContent()).toContain("echo hello && ls");
