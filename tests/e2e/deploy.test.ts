@@ -88,11 +88,15 @@ describe("deploy view", () => {
       await page.getByTestId("last-probe").getByText("healthy", { exact: true }).waitFor({ timeout: 60_000 });
       const row = page.getByTestId("deployment-row").first();
       expect(await row.getAttribute("data-outcome")).toBe("succeeded");
-      expect(await row.textContent()).toContain("/health answered 200");
+      // The time until /health answered comes from the release's runtime.status event.
+      await expect
+        .poll(() => row.textContent(), { timeout: 20_000 })
+        .toMatch(/\/health answered 200, healthy after \d/);
 
       await build(page, "second", 2);
-      expect(await page.getByLabel("Release to deploy").inputValue()).not.toBe("");
-      await page.getByLabel("Release to deploy").selectOption({ label: "v2 · second" });
+      // The picker moves to the release just built (not left on v1).
+      const picked = page.getByLabel("Release to deploy").locator("option:checked");
+      await expect.poll(() => picked.textContent(), { timeout: 20_000 }).toBe("v2 · second");
       await page.getByRole("button", { name: "Deploy", exact: true }).click();
       const second = await finished(page);
       expect(second).toContain("Deploy of v2");
