@@ -83,10 +83,11 @@ describe("git view", () => {
     await expand.waitFor();
     await expand.click();
     const bigTable = page.getByRole("table", { name: "Diff of big.txt, side by side" });
-    await bigTable.getByRole("cell", { name: "line 1", exact: true }).waitFor();
+    // Screen readers hear which lines were added (the + sign is only visual).
+    await bigTable.getByRole("cell", { name: "added: line 1", exact: true }).waitFor();
     expect(await bigTable.locator("tr").count()).toBe(1500);
     await page.getByRole("button", { name: "Show all rows" }).click();
-    await bigTable.getByRole("cell", { name: "line 3000", exact: true }).waitFor();
+    await bigTable.getByRole("cell", { name: "added: line 3000", exact: true }).waitFor();
 
     // An empty message is the server's 400, shown as it said it.
     await changes(page).getByRole("button", { name: "Commit" }).click();
