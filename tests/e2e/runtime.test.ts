@@ -55,6 +55,8 @@ describe("runtime view", () => {
 
   it("starts the app: starting → running with its health and live log lines", async () => {
     const { page } = app;
+    // No lines before the start, once LogView's history request has answered (the empty state says so).
+    await page.getByText("No log lines yet: start the app to see its output.").waitFor();
     expect(await page.getByTestId("log-line").count()).toBe(0);
     await page.getByRole("button", { name: "Start", exact: true }).click();
     await page.getByRole("button", { name: "Starting…" }).waitFor();

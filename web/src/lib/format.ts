@@ -11,6 +11,15 @@ export function ago(iso: string, now = Date.now()): string {
   return new Date(iso).toLocaleDateString();
 }
 
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+/** A log line's time of day in the reader's time zone, to the millisecond: "14:03:07.250". */
+export function clock(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  return `${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}.${pad(at.getMilliseconds(), 3)}`;
+}
+
 export function duration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return "–";
   if (ms < 1000) return `${Math.round(ms)} ms`;
