@@ -1,7 +1,7 @@
 /**
  * The project terminal's logic: reading terminal.output/terminal.exit
  * payloads (malformed ones dropped), the arrow-key history, the exit
- * summary, run ids and the stored history.
+ * summary and the stored history.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +10,6 @@ import {
   HISTORY_LIMIT,
   type History,
   newer,
-  newRunId,
   older,
   parseStoredHistory,
   parseTerminalExit,
@@ -88,13 +87,5 @@ describe("history", () => {
     expect(parseStoredHistory('{"a": 1}')).toEqual([]);
     expect(parseStoredHistory("not json")).toEqual([]);
     expect(parseStoredHistory(null)).toEqual([]);
-  });
-});
-
-describe("newRunId", () => {
-  it("makes version 4 UUIDs, also from fixed bytes", () => {
-    expect(newRunId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(newRunId((bytes) => bytes.fill(0xff))).toBe("ffffffff-ffff-4fff-bfff-ffffffffffff");
-    expect(newRunId()).not.toBe(newRunId());
   });
 });

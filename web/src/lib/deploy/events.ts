@@ -1,4 +1,5 @@
 /** The deploy view's activity feed: which events it shows, one line per event, merged without duplicates. */
+import { num, type Payload, str } from "#lib/payload.ts";
 
 export const DEPLOY_EVENT_TYPES = [
   "build.started",
@@ -15,15 +16,15 @@ export interface FeedEvent {
   seq: number;
   type: string;
   timestamp: string;
-  payload: { [key: string]: unknown };
+  payload: Payload;
 }
 
 export function isDeployEvent(type: string): type is DeployEventType {
   return (DEPLOY_EVENT_TYPES as readonly string[]).includes(type);
 }
 
-const text = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
-const num = (value: unknown): number | null => (typeof value === "number" ? value : null);
+/** A non-empty string field, or null. */
+const text = (value: unknown): string | null => str(value) || null;
 
 /** A short sentence for one event, from the fields its producer puts in the payload. */
 export function describeDeployEvent(event: FeedEvent): string {

@@ -6,8 +6,7 @@
  */
 import type { Schemas } from "#lib/api/client.ts";
 import { duration } from "#lib/format.ts";
-
-type Payload = { [key: string]: unknown };
+import { int, type Payload, str } from "#lib/payload.ts";
 
 export interface TerminalOutput {
   runId: string;
@@ -19,9 +18,6 @@ export type TerminalExit = Pick<
   Schemas["TerminalRunResult"],
   "runId" | "exitCode" | "signal" | "timedOut" | "durationMs"
 >;
-
-const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
-const int = (value: unknown): number | null => (typeof value === "number" && Number.isInteger(value) ? value : null);
 
 export function parseTerminalOutput(payload: Payload): TerminalOutput | null {
   const runId = str(payload.runId);
@@ -95,19 +91,6 @@ export function newer(history: History, current: string): { history: History; va
   const position = history.position + 1;
   const value = position === history.entries.length ? history.draft : (history.entries[position] ?? current);
   return { history: { ...history, position }, value };
-}
-
-/**
- * A version 4 UUID for a run. `crypto.randomUUID` exists only in secure
- * contexts (https or localhost); `getRandomValues` works everywhere.
- */
-export function newRunId(random: (bytes: Uint8Array<ArrayBuffer>) => void = (b) => crypto.getRandomValues(b)): string {
-  const bytes = new Uint8Array(16);
-  random(bytes);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** Reads a stored history (localStorage text); anything but a list of strings gives none. */

@@ -5,18 +5,13 @@
  * anything malformed is dropped rather than trusted.
  */
 import type { Schemas } from "#lib/api/client.ts";
+import { int, isRecord, type Payload, str } from "#lib/payload.ts";
 import type { LogLine } from "./log-buffer.ts";
 import { parseLevel, parseStream } from "./log-filter.ts";
 
 export type RuntimeState = Schemas["RuntimeState"];
-type Payload = { [key: string]: unknown };
 
 export const RUNTIME_STATES: readonly RuntimeState[] = ["stopped", "starting", "running", "unhealthy", "crashed"];
-
-const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
-const int = (value: unknown): number | null => (typeof value === "number" && Number.isInteger(value) ? value : null);
-const isObject = (value: unknown): value is Payload =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function parseState(value: unknown): RuntimeState | null {
   return RUNTIME_STATES.find((state) => state === value) ?? null;
@@ -28,7 +23,7 @@ export function parseLogBatch(payload: Payload): LogLine[] {
   if (!Array.isArray(payload.lines)) return [];
   const lines: LogLine[] = [];
   for (const raw of payload.lines) {
-    if (!isObject(raw)) continue;
+    if (!isRecord(raw)) continue;
     const cursor = int(raw.cursor);
     const at = str(raw.at);
     const stream = parseStream(str(raw.stream) ?? "");
