@@ -180,7 +180,11 @@ describe("ATT mode", () => {
       await page.getByRole("radio", { name: /App/ }).check();
       await page.getByTestId("runtime-not-running").waitFor();
       expect(await page.getByRole("button", { name: "Start the app" }).isEnabled()).toBe(true);
-      expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+      // With a message written, Send is still refused, and its title says why (not just an empty draft).
+      await page.getByLabel("Message to the app").fill("hello");
+      const send = page.getByRole("button", { name: "Send" });
+      expect(await send.isDisabled()).toBe(true);
+      expect(await send.getAttribute("title")).toBe("Start the app first");
       expect(errors).toEqual([]);
       await context.close();
     },

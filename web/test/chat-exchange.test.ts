@@ -6,12 +6,15 @@ import {
   applyResult,
   type ChatEvent,
   choiceKind,
+  DROPPED_PAYLOAD,
+  type Message,
   newAssistantMessage,
   parseChatEvent,
   type Step,
   secondsLeft,
-  uuid,
+  trimConversation,
 } from "../src/lib/chat/exchange.ts";
+import { uuid } from "../src/lib/uuid.ts";
 
 const X = "7f0c1a52-2d7e-4a4b-9f0e-3f1f6c1d2b10";
 
@@ -160,8 +163,47 @@ describe("helpers", () => {
     expect(choiceKind({ text: "", inputType: "radio", options })).toBe("one");
     expect(choiceKind({ text: "", inputType: "checkbox", options })).toBe("many");
   });
+});
 
-  it("makes version 4 UUIDs", () => {
-    expect(uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+describe("trimConversation", () => {
+  function conversation(exchanges: number): Message[] {
+    const messages: Message[] = [];
+    for (let i = 0; i < exchanges; i += 1) {
+      messages.push({ role: "user", id: `u${i}`, text: `question ${i}` });
+      const answer = newAssistantMessage(`a${i}`, "websocket");
+      answer.status = "done";
+      answer.steps.push(step(`s${i}`, "LLM_END"));
+      messages.push(answer);
+    }
+    return messages;
+  }
+  const payloads = (messages: Message[]) =>
+    messages.flatMap((m) => (m.role === "assistant" ? m.steps.map((s) => s.payload) : []));
+
+  it("keeps the newest messages, and step payloads only on the newest few", () => {
+    const messages = conversation(8);
+    trimConversation(messages, 10, 4);
+    expect(messages.map((m) => m.id)).toEqual(["u3", "a3", "u4", "a4", "u5", "a5", "u6", "a6", "u7", "a7"]);
+    expect(payloads(messages)).toEqual([DROPPED_PAYLOAD, DROPPED_PAYLOAD, DROPPED_PAYLOAD, ["s6"], ["s7"]]);
+    // The step list itself stays; a second pass changes nothing.
+    trimConversation(messages, 10, 4);
+    expect(payloads(messages)).toHaveLength(5);
+    expect(payloads(messages)[0]).toBe(DROPPED_PAYLOAD);
+  });
+
+  it("never drops the payloads of an answer still streaming", () => {
+    const messages = conversation(3);
+    const first = messages[1];
+    if (first?.role !== "assistant") throw new Error("an answer second");
+    first.status = "streaming";
+    trimConversation(messages, 200, 2);
+    expect(payloads(messages)).toEqual([["s0"], DROPPED_PAYLOAD, ["s2"]]);
+  });
+
+  it("leaves a short conversation alone", () => {
+    const messages = conversation(3);
+    trimConversation(messages);
+    expect(messages).toHaveLength(6);
+    expect(payloads(messages)).toEqual([["s0"], ["s1"], ["s2"]]);
   });
 });

@@ -7,6 +7,8 @@ import type { components } from "./api/schema";
 
 type Health = components["schemas"]["Health"];
 const KEY = "att.token";
+/** The terminal's per-project command history (lib/components/project/Terminal.svelte): commands may hold secrets. */
+const TERMINAL_HISTORY_PREFIX = "att.terminal.history.";
 const HEALTH_POLL_MS = 3000;
 
 class Session {
@@ -19,6 +21,8 @@ class Session {
   /** Derived, so effects that read it rerun when the link changes, not on every health poll. */
   agentConnected = $derived(this.health?.agent.connected === true);
   #timer: ReturnType<typeof setInterval> | null = null;
+  /** What other modules forget on sign-out (the chat stores register here; importing them would be a cycle). */
+  readonly #onSignOut = new Set<() => void>();
 
   /** Reads the fragment first (and removes it from the address bar), then storage. */
   init(): void {
@@ -39,9 +43,23 @@ class Session {
     localStorage.setItem(KEY, this.token);
   }
 
+  /** Runs `forget` on every sign-out (also a refused token); returns the unregister function. */
+  onSignOut(forget: () => void): () => void {
+    this.#onSignOut.add(forget);
+    return () => this.#onSignOut.delete(forget);
+  }
+
+  /** Drops the token and whatever the next person at this browser must not see. */
   signOut(): void {
     this.token = null;
     localStorage.removeItem(KEY);
+    const history: string[] = [];
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(TERMINAL_HISTORY_PREFIX)) history.push(key);
+    }
+    for (const key of history) localStorage.removeItem(key);
+    for (const forget of this.#onSignOut) forget();
   }
 
   /** Called on any 401: drop the token and say why, without retrying (no login loop). */

@@ -6,6 +6,8 @@
  */
 import { api, call } from "#lib/api/client.ts";
 import type { ProjectEvents } from "#lib/events.svelte.ts";
+import { session } from "#lib/session.svelte.ts";
+import { uuid } from "#lib/uuid.ts";
 import {
   type AssistantMessage,
   applyChatEvent,
@@ -16,7 +18,7 @@ import {
   type PromptState,
   parseChatEvent,
   type SendVia,
-  uuid,
+  trimConversation,
 } from "./exchange.ts";
 
 /** How long the app may work on one answer (human answers not counted). */
@@ -45,6 +47,8 @@ export class AppChat {
     const via = this.via;
     this.messages.push({ role: "user", id: uuid(), text });
     this.messages.push(newAssistantMessage(exchangeId, via));
+    // Kept for the whole page session: bound what it holds (200 messages, payloads on the newest 20).
+    trimConversation(this.messages);
     // The reactive copy in the list: changes to it update the view.
     const message = this.messages.at(-1);
     if (message?.role !== "assistant") return;
@@ -99,6 +103,17 @@ export class AppChat {
 }
 
 const chats = new Map<string, AppChat>();
+
+/** Forgets every project's conversation (sign-out: the next person must not see it). */
+export function clearAppChats(): void {
+  for (const chat of chats.values()) {
+    chat.clear();
+    chat.draft = "";
+  }
+  chats.clear();
+}
+// Registered with the session rather than imported by it: session -> chat -> api client -> session would be a cycle.
+session.onSignOut(clearAppChats);
 
 export function appChat(projectId: string): AppChat {
   let chat = chats.get(projectId);

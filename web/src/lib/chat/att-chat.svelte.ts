@@ -6,11 +6,15 @@
  */
 import { api, call, type Schemas } from "#lib/api/client.ts";
 import { duration } from "#lib/format.ts";
+import { session } from "#lib/session.svelte.ts";
+import { uuid } from "#lib/uuid.ts";
 import { goto } from "$app/navigation";
 import { describeStep, type Interpretation, interpret, type PlanStep, type Target } from "./att-commands.ts";
-import { uuid } from "./exchange.ts";
 
 type Project = Schemas["Project"];
+
+/** The most entries the log keeps (it lives for the whole page session); the oldest go first. */
+const MAX_ENTRIES = 200;
 type Step = PlanStep<Schemas["TemplateId"]>;
 
 export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
@@ -227,6 +231,7 @@ export class AttChat {
     this.entries.push({ kind: "user", id: uuid(), text });
     const reading = uuid();
     this.entries.push({ kind: "reading", id: reading });
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
     let next: AttEntry;
     try {
       const [templates, { projects }] = await Promise.all([templateList(), call(api.GET("/api/v1/projects"))]);
@@ -269,3 +274,11 @@ export class AttChat {
 }
 
 export const attChat = new AttChat();
+
+/** Forgets the ATT log and draft (sign-out: the next person must not see it). */
+export function clearAttChat(): void {
+  attChat.clear();
+  attChat.draft = "";
+}
+// Registered with the session rather than imported by it: session -> chat -> api client -> session would be a cycle.
+session.onSignOut(clearAttChat);

@@ -6,6 +6,7 @@
  * final result of runtime.send, whose answer text wins.
  */
 import type { Schemas } from "#lib/api/client.ts";
+import { isRecord, num, str } from "#lib/payload.ts";
 
 export type Step = Schemas["IntermediateStep"];
 export type SendVia = Schemas["SendVia"];
@@ -82,14 +83,6 @@ export interface SendResult {
   durationMs: number;
   traceId: string;
 }
-
-type JsonRecord = { [key: string]: unknown };
-
-function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-const str = (value: unknown): string | null => (typeof value === "string" ? value : null);
-const num = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null);
 
 function parseStep(value: unknown): Step | null {
   if (!isRecord(value)) return null;
@@ -279,12 +272,21 @@ export function choiceKind(prompt: ChatPrompt): "none" | "one" | "many" {
   return prompt.inputType === "checkbox" ? "many" : "one";
 }
 
-/** A version 4 UUID, also where crypto.randomUUID is missing (plain http on a LAN address). */
-export function uuid(): string {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** The most messages a conversation keeps (the oldest go first). */
+export const MAX_MESSAGES = 200;
+/** Only the newest messages keep their steps' payloads (the big part); older ones keep the step list. */
+export const KEEP_STEP_PAYLOADS = 20;
+/** What an older step's payload becomes, so the steps panel says why it is gone. */
+export const DROPPED_PAYLOAD = "(payload dropped to save memory: only the newest messages keep them)";
+
+/**
+ * Bounds a conversation kept for the whole page session (in place, so it works on a $state array): at
+ * most `max` messages, and step payloads only on the newest `keep`. A streaming answer is never touched.
+ */
+export function trimConversation(messages: Message[], max = MAX_MESSAGES, keep = KEEP_STEP_PAYLOADS): void {
+  if (messages.length > max) messages.splice(0, messages.length - max);
+  for (const message of messages.slice(0, Math.max(0, messages.length - keep))) {
+    if (message.role !== "assistant" || message.status === "streaming") continue;
+    for (const step of message.steps) if (step.payload !== DROPPED_PAYLOAD) step.payload = DROPPED_PAYLOAD;
+  }
 }
