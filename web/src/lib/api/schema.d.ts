@@ -1278,7 +1278,7 @@ export type paths = {
         put?: never;
         /**
          * Run a shell command in the project directory and answer with its exit and output
-         * @description Runs `/bin/sh -c <command>` with the project's environment (the agent's tokens withheld) and stdin closed. While it runs, output arrives as `terminal.output` events (batched, in order) and its end as `terminal.exit`, each carrying `runId`. After `timeoutMs` the command's whole process group is ended and `timedOut` is true. Errors: 409 when 4 commands already run on the agent or `runId` is in use.
+         * @description Runs `/bin/sh -c <command>` with the project's environment (the agent's tokens left out of it) and stdin closed. It is not a sandbox: the command runs as the agent's OS user, so anyone holding the ATT token can do what that user can. While it runs, output arrives as `terminal.output` events (batched, in order; the first 8 MiB) and its end as `terminal.exit`, each carrying `runId`. After `timeoutMs` the command's whole process group is ended and `timedOut` is true. Errors: 409 when 4 commands already run on the agent or `runId` is in use.
          */
         post: operations["postProjectsIdTerminalRun"];
         delete?: never;
