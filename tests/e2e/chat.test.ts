@@ -13,7 +13,6 @@ import type { RuntimeStatus, StoredEvent } from "@att/shared";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { type AppPage, launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { repoRoot, Stack } from "../support/stack.ts";
 
 const NAME = "chat_bot";
@@ -33,9 +32,7 @@ const post = (pathname: string, body: unknown = {}) =>
   stack.api(pathname, { method: "POST", body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   ({
     project: { id: projectId },
   } = await stack.json<{ project: { id: string } }>("/api/v1/projects", {

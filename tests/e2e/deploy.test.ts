@@ -8,7 +8,6 @@ import type { Project, RuntimeStatus } from "@att/shared";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 /** NAT starts take seconds to a minute on a busy machine; a deploy waits for /health. */
@@ -20,9 +19,7 @@ describe("deploy view", () => {
   let project: Project;
 
   beforeAll(async () => {
-    const venv = await ensureNatVenv();
-    stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-    await stack.startLinkedAgent();
+    stack = await Stack.startLinkedWithNat();
     browser = await launchBrowser();
     ({ project } = await stack.json<{ project: Project }>("/api/v1/projects", {
       method: "POST",

@@ -12,7 +12,6 @@ import type { Project, RuntimeStatus } from "@att/shared";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 const NAME = "files_bot";
@@ -35,9 +34,7 @@ describe("project view", () => {
 
   beforeAll(async () => {
     // NAT only for the log panel's scenario, which runs the app.
-    const venv = await ensureNatVenv();
-    stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-    await stack.startLinkedAgent();
+    stack = await Stack.startLinkedWithNat();
     browser = await launchBrowser();
     ({ project } = await stack.json<{ project: Project }>("/api/v1/projects", {
       method: "POST",

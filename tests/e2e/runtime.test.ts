@@ -8,7 +8,6 @@
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppPage, launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 /** Validating the config and `nat serve` becoming healthy, on a shared two-core machine. */
@@ -20,9 +19,7 @@ let browser: Browser;
 let projectId: string;
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   const created = await stack.json<{ project: { id: string } }>("/api/v1/projects", {
     method: "POST",
     body: JSON.stringify({ name: "runtime_bot", template: "chatbot" }),

@@ -9,7 +9,6 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppPage, launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 const FAILING_TESTS = `"""Added by the e2e test: one wrong sum (marked arithmetic) and one right one."""
@@ -38,9 +37,7 @@ let browser: Browser;
 let project: { id: string; path: string };
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   ({ project } = await stack.json<{ project: { id: string; path: string } }>("/api/v1/projects", {
     method: "POST",
     body: JSON.stringify({ name: "tests_bot", template: "chatbot" }),

@@ -11,7 +11,6 @@ import path from "node:path";
 import type { RuntimeSendResult, StoredEvent } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { repoRoot, Stack } from "../support/stack.ts";
 
 const PLUGIN = path.join(repoRoot, "agent", "test", "fixtures", "nat-chat", "plugin");
@@ -23,9 +22,7 @@ let projectId: string;
 const post = (pathname: string, body: unknown) => stack.api(pathname, { method: "POST", body: JSON.stringify(body) });
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   const created = await stack.json<{ project: { id: string; path: string } }>("/api/v1/projects", {
     method: "POST",
     body: JSON.stringify({ name: "chat_it" }),

@@ -8,7 +8,6 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 const NAME = "chat_app";
@@ -20,9 +19,7 @@ let stack: Stack;
 let client: Client;
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   client = new Client({ name: "att-nat-cycle", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp`), {

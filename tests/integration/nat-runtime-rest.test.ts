@@ -6,16 +6,13 @@
  */
 import type { LogLine, RuntimeStatus, StoredEvent } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack } from "../support/stack.ts";
 
 let stack: Stack;
 let projectId: string;
 
 beforeAll(async () => {
-  const venv = await ensureNatVenv();
-  stack = await Stack.start({ agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python } });
-  await stack.startLinkedAgent();
+  stack = await Stack.startLinkedWithNat();
   const created = await stack.json<{ project: { id: string } }>("/api/v1/projects", {
     method: "POST",
     body: JSON.stringify({ name: "rest_app", template: "chatbot" }),

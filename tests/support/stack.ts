@@ -13,6 +13,7 @@ import WebSocket from "ws";
 import { type ControlPlane, startControlPlane, waitForHealth } from "../../agent/src/start/control-plane.ts";
 import { type GroupProcess, startGroup } from "../../agent/src/start/processes.ts";
 import { ensureWebBuild } from "../../agent/src/start/web-build.ts";
+import { ensureNatVenv } from "./nat-venv.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -61,6 +62,17 @@ export class Stack {
     await ensureWebBuild(repoRoot);
     const stack = new Stack(await freePort(), options);
     await stack.startControlPlane();
+    return stack;
+  }
+
+  /** A stack whose agent runs NAT from the test venv (built from PyPI on first use), already linked. */
+  static async startLinkedWithNat(options: StackOptions = {}): Promise<Stack> {
+    const venv = await ensureNatVenv();
+    const stack = await Stack.start({
+      ...options,
+      agentEnv: { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python, ...options.agentEnv },
+    });
+    await stack.startLinkedAgent();
     return stack;
   }
 
