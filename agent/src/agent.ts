@@ -6,6 +6,7 @@ import { AgentLink } from "./link/link.ts";
 import { executeRequest } from "./link/requests.ts";
 import { log } from "./log.ts";
 import { stopLocalCi } from "./operations/git/pr/index.ts";
+import { stopMcpServers } from "./operations/mcp/index.ts";
 import { sweepLeftovers } from "./operations/projects/staging.ts";
 import { ProjectCatalog } from "./operations/projects.ts";
 import { reapOrphanedRuns, stopRuns } from "./operations/runs/index.ts";
@@ -76,6 +77,7 @@ export function startAgent(config: AgentConfig): RunningAgent {
       await link.stop();
       await stopLocalCi(); // CI runs are child process groups: end them rather than orphan them
       await stopRuns(); // the same for test runs, `nat run` and `nat eval`
+      await stopMcpServers(); // stdio MCP servers of the hub: each its own process group
       await runtime.shutdown(); // before the db closes: the app's last lines are still being stored
       close();
     },

@@ -13,6 +13,7 @@ export * from "./ops/projects.ts";
 export * from "./ops/runs.ts";
 export * from "./ops/runtime.ts";
 export * from "./ops/runtime-chat.ts";
+export * from "./ops/self.ts";
 export * from "./ops/terminal.ts";
 export * from "./rest.ts";
 export * from "./version.ts";

@@ -11,6 +11,7 @@ import { GIT_METHODS } from "./ops/git.ts";
 import { PROJECT_METHODS } from "./ops/projects.ts";
 import { RUN_METHODS } from "./ops/runs.ts";
 import { MAX_EXCHANGE_SECONDS, RUNTIME_METHODS } from "./ops/runtime.ts";
+import { SELF_METHODS } from "./ops/self.ts";
 import { MAX_TERMINAL_TIMEOUT_MS, TERMINAL_METHODS } from "./ops/terminal.ts";
 
 export const PingParams = z.object({ payload: z.string().max(1024).default("") });
@@ -37,6 +38,7 @@ export const AGENT_METHODS = {
   ...RUN_METHODS,
   ...DEPLOY_METHODS,
   ...TERMINAL_METHODS,
+  ...SELF_METHODS,
 } as const;
 
 export type AgentMethod = keyof typeof AGENT_METHODS;
@@ -68,6 +70,9 @@ export const METHOD_TIMEOUT_MS: Readonly<Partial<Record<AgentMethod, number>>> =
   "deploy.run": 1_500_000,
   "deploy.rollback": 1_500_000,
   "terminal.run": MAX_TERMINAL_TIMEOUT_MS + 30_000,
+  "self.plan": 60_000,
+  "self.pullRequest": 60_000,
+  "self.restart": 60_000,
 };
 export const AgentMethod = z.enum(Object.keys(AGENT_METHODS) as [AgentMethod, ...AgentMethod[]]);
 export type MethodParams<M extends AgentMethod> = z.input<(typeof AGENT_METHODS)[M]["params"]>;

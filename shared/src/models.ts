@@ -4,6 +4,12 @@ import { JsonObject } from "./json.ts";
 
 export const Id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be 1-64 letters, digits, '-' or '_'");
 
+/**
+ * The event log of the workspace itself (not of one project): MCP hub state
+ * changes and invocations. Project ids are UUIDs, so this never collides.
+ */
+export const WORKSPACE_LOG_ID = "workspace";
+
 export const Timestamp = z.iso.datetime({ offset: false }).meta({ description: "ISO 8601, UTC" });
 
 export const ProjectStatus = z.enum(["created", "cloned", "running", "stopped", "error"]).meta({ id: "ProjectStatus" });

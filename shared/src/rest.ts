@@ -8,6 +8,9 @@ export const HealthResponse = z
   .object({
     status: z.literal("ok"),
     version: z.string(),
+    build: z.string().nullable().meta({
+      description: "The commit this control plane was started from by the launcher (ATT_BUILD); null otherwise.",
+    }),
     protocolVersion: z.number().int(),
     agent: z.object({
       connected: z.boolean(),

@@ -60,23 +60,25 @@ describe("a real external MCP server", () => {
     expect(servers.find((s) => s.id === server.id)).toEqual(server);
   });
 
-  it("stopped: a check finds it unreachable and says why", async () => {
+  it("stopped: a check finds it degraded and says why, keeping its last tools", async () => {
     await fixture.stop();
     const checked = await check(server.id);
-    expect(checked).toMatchObject({ id: server.id, status: "unreachable", latencyMs: null, tools: [] });
+    expect(checked).toMatchObject({ id: server.id, status: "degraded", latencyMs: null });
+    expect(checked.consecutiveFailures).toBeGreaterThanOrEqual(1);
+    expect(toolNames(checked)).toEqual(FIXTURE_TOOLS);
     expect(checked.error).toContain("connection refused");
   });
 
   it("started again on the same port: healthy again", async () => {
     await fixture.start(fixture.port);
     const checked = await check(server.id);
-    expect(checked).toMatchObject({ id: server.id, status: "healthy", error: null });
+    expect(checked).toMatchObject({ id: server.id, status: "healthy", error: null, consecutiveFailures: 0 });
     expect(toolNames(checked)).toEqual(FIXTURE_TOOLS);
   });
 
-  it("a URL where nothing listens still registers, as unreachable", async () => {
+  it("a URL where nothing listens still registers, as degraded", async () => {
     const closed = await register({ name: "nothing-there", url: `http://127.0.0.1:${await freePort()}/mcp` });
-    expect(closed).toMatchObject({ status: "unreachable", serverInfo: null, tools: [] });
+    expect(closed).toMatchObject({ status: "degraded", consecutiveFailures: 1, serverInfo: null, tools: [] });
     expect(closed.error).toContain("connection refused");
   });
 });
@@ -96,14 +98,14 @@ describe("ATT's own /mcp as an external server", () => {
     expect(JSON.stringify(self)).not.toContain(stack.userToken);
   });
 
-  it("is unreachable with HTTP 401 under a wrong token, which never appears in the answer", async () => {
+  it("fails with HTTP 401 under a wrong token, which never appears in the answer", async () => {
     const wrong = `wrong-${crypto.randomUUID()}`;
     const denied = await register({
       name: "att-wrong-token",
       url: `${stack.url}/mcp`,
       headers: { Authorization: `Bearer ${wrong}` },
     });
-    expect(denied).toMatchObject({ status: "unreachable", tools: [] });
+    expect(denied).toMatchObject({ status: "degraded", tools: [] });
     expect(denied.error).toContain("HTTP 401");
     expect(JSON.stringify(denied)).not.toContain(wrong);
   });

@@ -35,6 +35,8 @@ export interface StackOptions {
   eventWindow?: number;
   /** Extra environment for agents (e.g. ATT_NAT_COMMAND). */
   agentEnv?: Record<string, string>;
+  /** Extra variables for the control plane (e.g. ATT_MCP_CHECK_INTERVAL_MS). */
+  controlPlaneVars?: Record<string, string>;
 }
 
 export class Stack {
@@ -88,7 +90,10 @@ export class Stack {
       agentToken: this.agentToken,
       persistTo: path.join(this.dir, "state"),
       runDir: path.join(this.dir, "run"),
-      extraVars: { ATT_AGENT_TIMEOUT_MS: String(this.#options.agentTimeoutMs ?? 30_000) },
+      extraVars: {
+        ATT_AGENT_TIMEOUT_MS: String(this.#options.agentTimeoutMs ?? 30_000),
+        ...this.#options.controlPlaneVars,
+      },
     });
     await waitForHealth({
       url: this.url,

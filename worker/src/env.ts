@@ -8,6 +8,8 @@ export interface Env {
   MCP_SESSION: DurableObjectNamespace<McpSession>;
   /** Version string reported by /health; a self-restart waits for it to change. */
   ATT_VERSION: string;
+  /** The commit the launcher started this control plane from; health reports it so a restart can tell versions apart. */
+  ATT_BUILD?: string;
   /** Admin bearer token for users and scripts (secret). */
   ATT_TOKEN?: string;
   /** Pairing token the local agent authenticates with (secret), separate from user tokens. */

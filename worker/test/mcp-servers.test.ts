@@ -11,8 +11,11 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { ListToolsRequestSchema, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { checkMcpServer, withoutSecrets } from "../src/hub/health-check.ts";
+import { httpConnector } from "../src/hub/connectors.ts";
+import { nextCheckDelayMs, nextHealth, runCheck } from "../src/hub/health-check.ts";
+import { withoutSecrets } from "../src/hub/http-session.ts";
 import { maskHeaderValue } from "../src/hub/mask.ts";
+import { UNCHECKED } from "../src/hub/registry.ts";
 import { api } from "./helpers.ts";
 
 /** Nothing listens on port 1: a real connection that is refused. */
@@ -77,12 +80,17 @@ describe("registering", () => {
     expect(servers.find((s) => s.id === server.id)?.headers).toEqual(server.headers);
   });
 
-  it("a server that cannot be reached is registered as unreachable, with the reason", async () => {
+  it("a server that cannot be reached is registered as degraded (one failure), with the reason", async () => {
     const server = await register({ name: unique("closed"), url: CLOSED });
     expect(server).toMatchObject({
+      transport: "streamable-http",
       url: CLOSED,
       headers: {},
-      status: "unreachable",
+      command: null,
+      args: [],
+      env: {},
+      status: "degraded",
+      consecutiveFailures: 1,
       latencyMs: null,
       serverInfo: null,
       protocolVersion: null,
@@ -92,6 +100,10 @@ describe("registering", () => {
     expect(server.error).toContain("connection refused");
     expect(server.lastCheckedAt).not.toBeNull();
     expect(server.id).toMatch(/^[0-9a-f-]{36}$/);
+    // The retry is due about a second later (the first step of the backoff).
+    const due = Date.parse(server.nextCheckAt ?? "") - Date.parse(server.lastCheckedAt ?? "");
+    expect(due).toBeGreaterThan(0);
+    expect(due).toBeLessThanOrEqual(1000 + 1000);
   });
 
   it.each([
@@ -172,7 +184,8 @@ describe("deleting and checking", () => {
     const response = await post(`/api/v1/mcp/servers/${server.id}/check`, {});
     expect(response.status).toBe(200);
     const checked = (await response.json()) as McpServer;
-    expect(checked).toMatchObject({ id: server.id, status: "unreachable", createdAt: server.createdAt });
+    expect(checked).toMatchObject({ id: server.id, status: "degraded", createdAt: server.createdAt });
+    expect(checked.consecutiveFailures).toBeGreaterThanOrEqual(2);
     expect(checked.lastCheckedAt).not.toBeNull();
   });
 });
@@ -194,14 +207,48 @@ async function sdkServer(setup: (server: SdkMcpServer) => void) {
   return { server, transport };
 }
 
-const check = (fetch: Parameters<typeof checkMcpServer>[0]["fetch"], extra: { timeoutMs?: number } = {}) =>
-  checkMcpServer({
+type FetchLike = NonNullable<Parameters<typeof httpConnector>[0]["fetch"]>;
+
+/** One check against an in-isolate server, and the health it gives a server that was never checked. */
+async function check(fetch: FetchLike, extra: { timeoutMs?: number } = {}) {
+  const connector = httpConnector({
     url: "http://fixture.test/mcp",
     headers: { Authorization: "Bearer fixture-token" },
     clientVersion: "0.0.0",
     fetch,
-    ...extra,
   });
+  return nextHealth(UNCHECKED, await runCheck(connector, extra.timeoutMs ?? 10_000), new Date());
+}
+
+describe("health after checks", () => {
+  it("degraded after one failure, unreachable after four, healthy after one success", () => {
+    let health = UNCHECKED;
+    const failed = { ok: false as const, error: "cannot connect" };
+    const statuses: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      health = nextHealth(health, failed, new Date());
+      statuses.push(health.status);
+    }
+    expect(statuses).toEqual(["degraded", "degraded", "degraded", "unreachable", "unreachable"]);
+    expect(health.consecutiveFailures).toBe(5);
+    const probe = {
+      serverInfo: null,
+      protocolVersion: null,
+      capabilities: ["tools"],
+      tools: [{ name: "t" }],
+      resourcesCount: null,
+    };
+    health = nextHealth(health, { ok: true, probe, latencyMs: 5 }, new Date());
+    expect(health).toMatchObject({ status: "healthy", consecutiveFailures: 0, error: null, tools: [{ name: "t" }] });
+    // A failure keeps the last snapshot, so failover still knows the server's tools.
+    expect(nextHealth(health, failed, new Date()).tools).toEqual([{ name: "t" }]);
+  });
+
+  it("retries back off 1, 2, 4, 8, 8 s; a healthy server waits the interval", () => {
+    expect([1, 2, 3, 4, 5, 9].map((n) => nextCheckDelayMs(n, 60_000))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(nextCheckDelayMs(0, 60_000)).toBe(60_000);
+  });
+});
 
 describe("the health check (SDK client in workerd)", () => {
   it("initializes, lists tools and counts resources, sending the registered headers", async () => {
@@ -224,6 +271,7 @@ describe("the health check (SDK client in workerd)", () => {
       tools: [{ name: "echo", description: "Echo the input" }, { name: "add" }],
       resourcesCount: 1,
     });
+    expect(health.capabilities).toEqual(expect.arrayContaining(["resources", "tools"]));
     expect(health.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(health.latencyMs).toBeGreaterThanOrEqual(0);
     expect(seen.length).toBeGreaterThanOrEqual(3);
@@ -247,7 +295,7 @@ describe("the health check (SDK client in workerd)", () => {
     await server.close();
   });
 
-  it("a JSON-RPC error from tools/list makes the server unreachable, with the error", async () => {
+  it("a JSON-RPC error from tools/list fails the check, with the error", async () => {
     const server = new Server({ name: "broken", version: "0.1.0" }, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, () => {
       throw new McpError(-32603, "the tool registry is down");
@@ -256,9 +304,8 @@ describe("the health check (SDK client in workerd)", () => {
     await server.connect(transport);
     const health = await check(inProcess(transport));
     expect(health).toMatchObject({
-      status: "unreachable",
+      status: "degraded",
       error: "tools/list: JSON-RPC error -32603: the tool registry is down",
-      serverInfo: { name: "broken", version: "0.1.0" },
       latencyMs: null,
     });
     await server.close();
@@ -266,15 +313,15 @@ describe("the health check (SDK client in workerd)", () => {
 
   it("an HTTP error status is reported with the server's words", async () => {
     const health = await check(async () => new Response("invalid token", { status: 401 }));
-    expect(health).toMatchObject({ status: "unreachable", error: "initialize: HTTP 401: invalid token" });
+    expect(health).toMatchObject({ status: "degraded", error: "initialize: HTTP 401: invalid token" });
   });
 
-  it("a server that never answers is unreachable once the deadline passes", async () => {
+  it("a server that never answers fails once the deadline passes", async () => {
     const hang = (_url: string | URL, init?: RequestInit) =>
       new Promise<Response>((_resolve, reject) => {
         init?.signal?.addEventListener("abort", () => reject(init.signal?.reason));
       });
     const health = await check(hang, { timeoutMs: 50 });
-    expect(health).toMatchObject({ status: "unreachable", error: "no answer within 0.05 s" });
+    expect(health).toMatchObject({ status: "degraded", error: "no answer within 0.05 s" });
   });
 });

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     agentToken,
     persistTo: process.env.ATT_STATE_DIR ?? path.join(repoRoot, ".wrangler", "state"),
     runDir,
+    // Set by the launcher: the commit this release runs, reported by /health.
+    extraVars: process.env.ATT_BUILD === undefined ? {} : { ATT_BUILD: process.env.ATT_BUILD },
   });
   try {
     await waitForHealth({

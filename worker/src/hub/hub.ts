@@ -1,73 +1,193 @@
 /**
- * ATT's MCP client hub, first piece: the workspace's registry of external MCP
- * servers (Streamable HTTP) and their health checks. The workspace Durable
- * Object owns one hub and exposes it over RPC; answers are plain data
- * (Outcome), with header values masked. Later pieces add stdio servers run
- * through the agent, scheduled checks and failover on top of this.
+ * ATT's MCP client hub: the workspace's registry of external MCP servers
+ * (Streamable HTTP, or stdio run by the agent) and their scheduled health
+ * checks. The workspace Durable Object owns one hub and exposes it over RPC;
+ * answers are plain data (Outcome), with header and env values masked.
+ *
+ * Every server has one timer (`hub:<id>` in the Durable Object's wakeups):
+ * after a good check it is due an interval later, after a failed one it backs
+ * off (health-check.ts). A status change is an `mcp.server.status` event in
+ * the workspace log. Tool calls and resource reads live in calls.ts.
  */
-import type { McpServer, McpServerCreate, McpServerList } from "@att/shared";
+import {
+  type EventType,
+  type JsonObject,
+  MCP_CHECK_INTERVAL_MS,
+  MCP_SERVER_CHECK_TIMEOUT_MS,
+  type McpServer,
+  type McpServerCreate,
+  type McpServerList,
+  type McpServerStatusPayload,
+} from "@att/shared";
 import type { WorkspaceDb } from "../workspace/event-log.ts";
 import { failure, type Outcome, success } from "../workspace/outcome.ts";
-import { checkMcpServer } from "./health-check.ts";
+import type { Wakeups } from "../workspace/wakeups.ts";
+import { type AgentInvoke, httpConnector, type McpConnector, stdioConnector } from "./connectors.ts";
+import { nextCheckDelayMs, nextHealth, runCheck } from "./health-check.ts";
 import { maskHeaders } from "./mask.ts";
 import { McpServerRegistry, type StoredServer } from "./registry.ts";
+
+export const HUB_WAKE_OWNER = "hub";
+/** A check interrupted by a restart is retried after this much more than its timeout. */
+const SAFETY_MARGIN_MS = 5000;
+
+export type CheckTrigger = McpServerStatusPayload["trigger"];
 
 export interface McpHubOptions {
   db: WorkspaceDb;
   /** Reported to external servers as the client's version. */
   version: string;
+  /** Time between scheduled checks of a healthy server. */
+  intervalMs: number;
+  wakeups: Pick<Wakeups, "schedule" | "cancel" | "dueAt">;
+  /** Runs agent operations (stdio servers). */
+  invoke: AgentInvoke;
+  /** Appends an event to the workspace log and fans it out. */
+  record: (event: { type: EventType; payload: JsonObject }) => void;
 }
 
 export class McpHub {
-  readonly #registry: McpServerRegistry;
-  readonly #version: string;
+  readonly registry: McpServerRegistry;
+  readonly #options: McpHubOptions;
+  /** Checks under way, by server id: a second request for the same server waits for the first. */
+  readonly #checking = new Map<string, Promise<StoredServer | undefined>>();
 
   constructor(options: McpHubOptions) {
-    this.#registry = new McpServerRegistry(options.db);
-    this.#version = options.version;
+    this.registry = new McpServerRegistry(options.db);
+    this.#options = options;
   }
 
   list(): McpServerList {
-    return { servers: this.#registry.list().map(toPublic) };
+    return { servers: this.registry.list().map((server) => this.toPublic(server)) };
   }
 
   /** Registers a server and checks it at once; a failed check is recorded, not refused. */
-  async add(input: McpServerCreate): Promise<Outcome<McpServer>> {
-    const added = this.#registry.add(input);
+  async add(input: McpServerCreate, requestId: string): Promise<Outcome<McpServer>> {
+    const added = this.registry.add(input);
     if (!added.ok) return added;
-    return success(toPublic(await this.#checkStored(added.value)));
+    const checked = await this.#check(added.value.id, "registration", requestId);
+    return checked === undefined ? failure(unknownServer(added.value.id)) : success(this.toPublic(checked));
   }
 
-  remove(id: string): Outcome<null> {
-    return this.#registry.remove(id) ? success(null) : failure(unknownServer(id));
+  async remove(id: string, requestId: string): Promise<Outcome<null>> {
+    const server = this.registry.get(id);
+    if (server === undefined || !this.registry.remove(id)) return failure(unknownServer(id));
+    await this.#options.wakeups.cancel(wakeKey(id));
+    if (server.endpoint.transport === "stdio") {
+      // Best effort: the agent also closes idle servers by itself.
+      await this.#options.invoke("mcp.stdio.close", { serverId: id }, { requestId, timeoutMs: 10_000 });
+    }
+    return success(null);
   }
 
-  async check(id: string): Promise<Outcome<McpServer>> {
-    const server = this.#registry.get(id);
-    if (server === undefined) return failure(unknownServer(id));
-    const checked = await this.#checkStored(server);
+  async check(id: string, requestId: string): Promise<Outcome<McpServer>> {
+    if (this.registry.get(id) === undefined) return failure(unknownServer(id));
+    const checked = await this.#check(id, "manual", requestId);
     // Deleted while the check ran: it is gone, whatever the check found.
-    return checked === server ? failure(unknownServer(id)) : success(toPublic(checked));
+    return checked === undefined ? failure(unknownServer(id)) : success(this.toPublic(checked));
   }
 
-  /** The stored server with fresh health, or the same object when it was deleted meanwhile. */
-  async #checkStored(server: StoredServer): Promise<StoredServer> {
-    const health = await checkMcpServer({ url: server.url, headers: server.headers, clientVersion: this.#version });
-    return this.#registry.recordHealth(server.id, health) ?? server;
+  /** The server's timer fired. */
+  async wake(id: string): Promise<void> {
+    if (this.registry.get(id) === undefined) return;
+    await this.#check(id, "schedule", crypto.randomUUID());
+  }
+
+  /** Checks a server soon (a call to it just failed), unless a check is due sooner anyway. */
+  async checkSoon(id: string): Promise<void> {
+    if (this.#checking.has(id)) return;
+    const due = this.#options.wakeups.dueAt(wakeKey(id));
+    const now = Date.now();
+    if (due === undefined || due > now) await this.#options.wakeups.schedule(wakeKey(id), now);
+  }
+
+  /** Gives every server without a timer one (servers registered before timers existed, lost timers). */
+  async ensureScheduled(): Promise<void> {
+    for (const server of this.registry.list()) {
+      if (this.#options.wakeups.dueAt(wakeKey(server.id)) === undefined) {
+        await this.#options.wakeups.schedule(wakeKey(server.id), Date.now());
+      }
+    }
+  }
+
+  connector(server: StoredServer, requestId: string): McpConnector {
+    const { endpoint } = server;
+    if (endpoint.transport === "stdio") {
+      return stdioConnector({ serverId: server.id, config: endpoint.config, invoke: this.#options.invoke, requestId });
+    }
+    return httpConnector({ url: endpoint.url, headers: endpoint.headers, clientVersion: this.#options.version });
+  }
+
+  toPublic(server: StoredServer): McpServer {
+    const { endpoint } = server;
+    const due = this.#options.wakeups.dueAt(wakeKey(server.id));
+    return {
+      id: server.id,
+      name: server.name,
+      transport: endpoint.transport,
+      url: endpoint.transport === "streamable-http" ? endpoint.url : null,
+      headers: endpoint.transport === "streamable-http" ? maskHeaders(endpoint.headers) : {},
+      command: endpoint.transport === "stdio" ? endpoint.config.command : null,
+      args: endpoint.transport === "stdio" ? endpoint.config.args : [],
+      env: endpoint.transport === "stdio" ? maskHeaders(endpoint.config.env) : {},
+      createdAt: server.createdAt,
+      nextCheckAt: due === undefined ? null : new Date(due).toISOString(),
+      ...server.health,
+    };
+  }
+
+  #check(id: string, trigger: CheckTrigger, correlationId: string): Promise<StoredServer | undefined> {
+    const running = this.#checking.get(id);
+    if (running !== undefined) return running;
+    const check = this.#runCheck(id, trigger, correlationId).finally(() => this.#checking.delete(id));
+    this.#checking.set(id, check);
+    return check;
+  }
+
+  async #runCheck(id: string, trigger: CheckTrigger, correlationId: string): Promise<StoredServer | undefined> {
+    const server = this.registry.get(id);
+    if (server === undefined) return undefined;
+    const { wakeups, intervalMs } = this.#options;
+    const timeoutMs = MCP_SERVER_CHECK_TIMEOUT_MS;
+    // If the control plane stops during the check, this timer makes sure the server is checked again.
+    await wakeups.schedule(wakeKey(id), Date.now() + timeoutMs + SAFETY_MARGIN_MS + intervalMs);
+    const result = await runCheck(this.connector(server, correlationId), timeoutMs);
+    const health = nextHealth(server.health, result, new Date());
+    const stored = this.registry.recordHealth(id, health);
+    if (stored === undefined) {
+      await wakeups.cancel(wakeKey(id));
+      return undefined;
+    }
+    const nextAt = Date.now() + nextCheckDelayMs(health.consecutiveFailures, intervalMs);
+    await wakeups.schedule(wakeKey(id), nextAt);
+    if (server.health.status !== health.status) {
+      this.#options.record({
+        type: "mcp.server.status",
+        payload: {
+          correlationId,
+          serverId: id,
+          serverName: server.name,
+          from: server.health.status,
+          to: health.status,
+          error: health.error,
+          consecutiveFailures: health.consecutiveFailures,
+          trigger,
+          nextCheckAt: new Date(nextAt).toISOString(),
+        } satisfies McpServerStatusPayload,
+      });
+    }
+    return stored;
   }
 }
 
-function toPublic(server: StoredServer): McpServer {
-  return {
-    id: server.id,
-    name: server.name,
-    url: server.url,
-    headers: maskHeaders(server.headers),
-    createdAt: server.createdAt,
-    ...server.health,
-  };
+/** The configured check interval, or the default when it is unset or not a sensible number. */
+export function checkIntervalMs(value: string | undefined): number {
+  const parsed = Number(value);
+  return Number.isInteger(parsed) && parsed >= 100 ? parsed : MCP_CHECK_INTERVAL_MS;
 }
 
-function unknownServer(id: string) {
+export const wakeKey = (id: string): string => `${HUB_WAKE_OWNER}:${id}`;
+
+export function unknownServer(id: string) {
   return { code: "not_found" as const, message: `no MCP server with id '${id}'` };
 }

@@ -1,7 +1,8 @@
 /**
  * The hub's storage: registered MCP servers in the workspace Durable Object's
- * SQLite, with the result of each server's last health check. Rows hold the
- * real header values; only hub.ts turns them into answers (masked).
+ * SQLite, with each server's health (the last check's outcome, the last
+ * successful snapshot, the run of failures). Rows hold the real header and
+ * env values; only hub.ts turns them into answers (masked).
  */
 import {
   MAX_MCP_SERVERS,
@@ -9,6 +10,8 @@ import {
   type McpServerHealth,
   McpServerStatus,
   McpServerTool,
+  type McpStdioConfig,
+  McpTransport,
 } from "@att/shared";
 import { asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -16,12 +19,16 @@ import type { WorkspaceDb } from "../workspace/event-log.ts";
 import { failure, type Outcome, success } from "../workspace/outcome.ts";
 import { mcpServers } from "../workspace/schema.ts";
 
+/** How the hub reaches a server: its URL and headers, or the command the agent runs. */
+export type Endpoint =
+  | { transport: "streamable-http"; url: string; headers: Record<string, string> }
+  | { transport: "stdio"; config: McpStdioConfig };
+
 export interface StoredServer {
   id: string;
   name: string;
-  url: string;
-  /** The real values: secrets. */
-  headers: Record<string, string>;
+  /** Holds the real secrets (header and env values). */
+  endpoint: Endpoint;
   createdAt: string;
   health: McpServerHealth;
 }
@@ -31,15 +38,18 @@ export const UNCHECKED: McpServerHealth = {
   lastCheckedAt: null,
   latencyMs: null,
   error: null,
+  consecutiveFailures: 0,
   serverInfo: null,
   protocolVersion: null,
+  capabilities: [],
   tools: [],
   resourcesCount: null,
 };
 
 type Row = typeof mcpServers.$inferSelect;
 
-const StoredHeaders = z.record(z.string(), z.string());
+const StringRecord = z.record(z.string(), z.string());
+const StringList = z.array(z.string());
 const StoredTools = z.array(McpServerTool);
 
 export class McpServerRegistry {
@@ -88,8 +98,7 @@ export class McpServerRegistry {
       const server: StoredServer = {
         id: crypto.randomUUID(),
         name: input.name,
-        url: input.url,
-        headers: input.headers ?? {},
+        endpoint: endpointOf(input),
         createdAt: new Date().toISOString(),
         health: UNCHECKED,
       };
@@ -110,12 +119,26 @@ export class McpServerRegistry {
   }
 }
 
+function endpointOf(input: McpServerCreate): Endpoint {
+  if (input.transport === "stdio") {
+    return { transport: "stdio", config: { command: input.command, args: input.args ?? [], env: input.env ?? {} } };
+  }
+  return { transport: "streamable-http", url: input.url, headers: input.headers ?? {} };
+}
+
 function toRow(server: StoredServer): Row {
+  const { endpoint } = server;
+  const http = endpoint.transport === "streamable-http" ? endpoint : null;
+  const stdio = endpoint.transport === "stdio" ? endpoint.config : null;
   return {
     id: server.id,
     name: server.name,
-    url: server.url,
-    headers: JSON.stringify(server.headers),
+    transport: endpoint.transport,
+    url: http?.url ?? "",
+    headers: JSON.stringify(http?.headers ?? {}),
+    command: stdio?.command ?? null,
+    args: JSON.stringify(stdio?.args ?? []),
+    env: JSON.stringify(stdio?.env ?? {}),
     createdAt: server.createdAt,
     ...healthColumns(server.health),
   };
@@ -127,33 +150,55 @@ function healthColumns(health: McpServerHealth) {
     lastCheckedAt: health.lastCheckedAt,
     latencyMs: health.latencyMs,
     error: health.error,
+    consecutiveFailures: health.consecutiveFailures,
     serverName: health.serverInfo?.name ?? null,
     serverVersion: health.serverInfo?.version ?? null,
     protocolVersion: health.protocolVersion,
+    capabilities: JSON.stringify(health.capabilities),
     tools: JSON.stringify(health.tools),
     resourcesCount: health.resourcesCount,
   } satisfies Partial<Row>;
 }
 
 /** The JSON columns were written by toRow; parsing them anyway keeps a damaged row from leaking odd shapes. */
+function parsed<T>(schema: z.ZodType<T>, text: string, fallback: T): T {
+  try {
+    const result = schema.safeParse(JSON.parse(text));
+    return result.success ? result.data : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
 function fromRow(row: Row): StoredServer {
-  const headers = StoredHeaders.safeParse(JSON.parse(row.headers));
-  const tools = StoredTools.safeParse(JSON.parse(row.tools));
   const status = McpServerStatus.safeParse(row.status);
+  const transport = McpTransport.safeParse(row.transport);
+  const endpoint: Endpoint =
+    transport.success && transport.data === "stdio"
+      ? {
+          transport: "stdio",
+          config: {
+            command: row.command ?? "",
+            args: parsed(StringList, row.args, []),
+            env: parsed(StringRecord, row.env, {}),
+          },
+        }
+      : { transport: "streamable-http", url: row.url, headers: parsed(StringRecord, row.headers, {}) };
   return {
     id: row.id,
     name: row.name,
-    url: row.url,
-    headers: headers.success ? headers.data : {},
+    endpoint,
     createdAt: row.createdAt,
     health: {
       status: status.success ? status.data : "unknown",
       lastCheckedAt: row.lastCheckedAt,
       latencyMs: row.latencyMs,
       error: row.error,
+      consecutiveFailures: row.consecutiveFailures,
       serverInfo: row.serverName === null ? null : { name: row.serverName, version: row.serverVersion ?? "" },
       protocolVersion: row.protocolVersion,
-      tools: tools.success ? tools.data : [],
+      capabilities: parsed(StringList, row.capabilities, []),
+      tools: parsed(StoredTools, row.tools, []),
       resourcesCount: row.resourcesCount,
     },
   };

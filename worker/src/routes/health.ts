@@ -16,6 +16,10 @@ const route = createRoute({
 export function registerHealth(app: OpenAPIHono<AppBindings>): void {
   app.openapi(route, async (c) => {
     const agent = await workspace(c.env).health();
-    return c.json({ status: "ok" as const, version: c.env.ATT_VERSION, protocolVersion: PROTOCOL_VERSION, agent }, 200);
+    const build = c.env.ATT_BUILD === undefined || c.env.ATT_BUILD === "" ? null : c.env.ATT_BUILD;
+    return c.json(
+      { status: "ok" as const, version: c.env.ATT_VERSION, build, protocolVersion: PROTOCOL_VERSION, agent },
+      200,
+    );
   });
 }

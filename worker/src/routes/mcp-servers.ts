@@ -1,12 +1,13 @@
 /**
- * The MCP client hub's registry of external MCP servers (Streamable HTTP),
- * answered by the workspace Durable Object (worker/src/hub) without the
- * agent. Header values are stored but only ever returned masked.
+ * The MCP client hub's registry of external MCP servers: Streamable HTTP
+ * servers the workspace Durable Object (worker/src/hub) reaches itself, and
+ * stdio servers the linked agent runs. Header and env values are stored but
+ * only ever returned masked. Calls and reads are in mcp-calls.ts.
  */
 import { McpServer, McpServerCreate, McpServerIdParam, McpServerList, Problem } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { bearerSecurity, errorResponses, unwrap, workspace } from "./common.ts";
+import { bearerSecurity, errorResponses, requestIdOf, unwrap, workspace } from "./common.ts";
 
 const TAG = "mcp-servers";
 const BASE = "/api/v1/mcp/servers";
@@ -35,10 +36,14 @@ const add = createRoute({
   method: "post",
   path: BASE,
   tags: [TAG],
-  summary: "Register an external MCP server (Streamable HTTP) and check it at once",
+  summary: "Register an external MCP server (Streamable HTTP or stdio) and check it at once",
   description:
-    "The URL must be http(s) without credentials in it; send credentials as `headers` (e.g. `Authorization`), which are stored and only ever returned masked. " +
-    "The answer carries the first health check's result; a failed check does not refuse the registration.",
+    "A Streamable HTTP server: `url` (http(s), no credentials in it) and optional `headers` (e.g. `Authorization`). " +
+    "A stdio server: `transport: stdio` with `command`, `args` and `env`; the linked agent starts it (no shell, its own process group, in its projects directory) and keeps it running while it is used. " +
+    "Like the terminal it is not a sandbox: the command runs as the agent's OS user. " +
+    "Header and env values are stored and only ever returned masked. The answer carries the first health check's result; a failed check does not refuse the registration. " +
+    "Afterwards the server is checked on a schedule (ATT_MCP_CHECK_INTERVAL_MS, 60 s by default; after a failure again in 1, 2, 4, then every 8 s): " +
+    "one failure makes it `degraded`, four in a row `unreachable`, one success `healthy` again; each change is an `mcp.server.status` event in the workspace log.",
   operationId: "postMcpServers",
   security: bearerSecurity,
   request: {
@@ -47,7 +52,26 @@ const add = createRoute({
       content: {
         "application/json": {
           schema: McpServerCreate,
-          example: { name: "github", url: "https://mcp.example.com/mcp", headers: { Authorization: "Bearer <token>" } },
+          examples: {
+            http: {
+              summary: "Streamable HTTP",
+              value: {
+                name: "github",
+                url: "https://mcp.example.com/mcp",
+                headers: { Authorization: "Bearer <token>" },
+              },
+            },
+            stdio: {
+              summary: "stdio, run by the agent",
+              value: {
+                name: "everything",
+                transport: "stdio",
+                command: "npx",
+                args: ["-y", "@modelcontextprotocol/server-everything"],
+                env: { API_KEY: "<secret>" },
+              },
+            },
+          },
         },
       },
     },
@@ -75,6 +99,7 @@ const check = createRoute({
   path: `${BASE}/{serverId}/check`,
   tags: [TAG],
   summary: "Check an external MCP server now: initialize, list tools and resources (10 s at most)",
+  description: "Counts like a scheduled check (a failure makes the server degraded) and reschedules the next one.",
   operationId: "postMcpServersServerIdCheck",
   security: bearerSecurity,
   request: { params: McpServerIdParam },
@@ -83,12 +108,14 @@ const check = createRoute({
 
 export function registerMcpServers(app: OpenAPIHono<AppBindings>): void {
   app.openapi(list, async (c) => c.json(await workspace(c.env).mcpServers(), 200));
-  app.openapi(add, async (c) => c.json(unwrap(await workspace(c.env).addMcpServer(c.req.valid("json"))), 201));
+  app.openapi(add, async (c) =>
+    c.json(unwrap(await workspace(c.env).addMcpServer(c.req.valid("json"), requestIdOf(c))), 201),
+  );
   app.openapi(remove, async (c) => {
-    unwrap(await workspace(c.env).removeMcpServer(c.req.valid("param").serverId));
+    unwrap(await workspace(c.env).removeMcpServer(c.req.valid("param").serverId, requestIdOf(c)));
     return c.body(null, 204);
   });
   app.openapi(check, async (c) =>
-    c.json(unwrap(await workspace(c.env).checkMcpServer(c.req.valid("param").serverId)), 200),
+    c.json(unwrap(await workspace(c.env).checkMcpServer(c.req.valid("param").serverId, requestIdOf(c))), 200),
   );
 }

@@ -65,3 +65,67 @@ export const mcpServers = sqliteTable(
   },
   (table) => [uniqueIndex("mcp_servers_name_unique").on(sql`lower(${table.name})`)],
 );
+
+/**
+ * Timers of the Durable Object: one alarm serves many owners (workflow steps,
+ * MCP health checks), each a row keyed `<owner>:<id>`; the alarm is set to
+ * the earliest row.
+ */
+export const wakeups = sqliteTable("wakeups", {
+  key: text("key").primaryKey(),
+  /** Epoch milliseconds. */
+  at: integer("at").notNull(),
+});
+
+/** Workflows (worker/src/workflows): their definition, state and outcome. */
+export const workflows = sqliteTable(
+  "workflows",
+  {
+    id: text("id").primaryKey(),
+    projectId: text("project_id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").notNull(),
+    /** JSON: the validated definition (steps, timeouts). */
+    definition: text("definition").notNull(),
+    /** JSON object: the inputs steps refer to as `input.*`. */
+    input: text("input").notNull(),
+    status: text("status").notNull(),
+    /** Workflows with the same key run one at a time, in order of creation. */
+    concurrencyKey: text("concurrency_key"),
+    actor: text("actor").notNull(),
+    createdAt: text("created_at").notNull(),
+    startedAt: text("started_at"),
+    finishedAt: text("finished_at"),
+    /** Epoch milliseconds after which the whole workflow times out. */
+    deadlineAt: integer("deadline_at"),
+    /** JSON: { code, message, details? } when it failed or was cancelled. */
+    error: text("error"),
+  },
+  (table) => [
+    index("workflows_project_created").on(table.projectId, table.createdAt),
+    index("workflows_status").on(table.status),
+  ],
+);
+
+export const workflowSteps = sqliteTable(
+  "workflow_steps",
+  {
+    workflowId: text("workflow_id").notNull(),
+    stepId: text("step_id").notNull(),
+    /** Position in the definition, for ordered answers. */
+    position: integer("position").notNull(),
+    status: text("status").notNull(),
+    attempt: integer("attempt").notNull(),
+    startedAt: text("started_at"),
+    finishedAt: text("finished_at"),
+    /** Epoch milliseconds of the next attempt or poll, while waiting. */
+    nextAt: integer("next_at"),
+    /** Epoch milliseconds after which a polling step gives up. */
+    deadlineAt: integer("deadline_at"),
+    /** JSON: the last answer. */
+    result: text("result"),
+    /** JSON: { code, message, details? } of the last failed attempt. */
+    error: text("error"),
+  },
+  (table) => [primaryKey({ columns: [table.workflowId, table.stepId] })],
+);

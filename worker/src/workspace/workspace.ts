@@ -24,6 +24,7 @@ import {
   type Project,
   parseFrame,
   type ServerToAgentFrame,
+  WORKSPACE_LOG_ID,
 } from "@att/shared";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
@@ -39,6 +40,7 @@ import { ProjectStore } from "./project-store.ts";
 import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, trySend, writeAttachment } from "./sockets.ts";
 import { broadcast, replay, replayTail, send } from "./subscribers.ts";
 import { acceptSocket, notFound } from "./upgrade.ts";
+import { Wakeups } from "./wakeups.ts";
 
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
 
@@ -49,6 +51,7 @@ export class Workspace extends DurableObject<Env> {
   readonly #agentState: AgentState;
   readonly #link: AgentLink;
   readonly #hub: McpHub;
+  readonly #wakeups: Wakeups;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -58,6 +61,7 @@ export class Workspace extends DurableObject<Env> {
     this.#agentState = new AgentState(this.#db);
     this.#link = new AgentLink(ctx);
     this.#hub = new McpHub({ db: this.#db, version: env.ATT_VERSION });
+    this.#wakeups = new Wakeups(this.#db, ctx.storage);
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, migrations);
     });
@@ -123,6 +127,30 @@ export class Workspace extends DurableObject<Env> {
 
   checkMcpServer(id: string): Promise<Outcome<McpServer>> {
     return this.#hub.check(id);
+  }
+
+  // --- timers ------------------------------------------------------------------
+
+  /** The one alarm: hands every due wake-up key (`<owner>:<id>`) to its owner, then re-arms for the next. */
+  override async alarm(): Promise<void> {
+    for (const key of this.#wakeups.takeDue()) {
+      const split = key.indexOf(":");
+      const owner = key.slice(0, split);
+      const id = key.slice(split + 1);
+      try {
+        await this.#onWake(owner, id);
+      } catch (error) {
+        log("error", "a timer's owner failed", { key, error: (error as Error).message });
+      }
+    }
+    await this.#wakeups.rearm();
+  }
+
+  async #onWake(owner: string, id: string): Promise<void> {
+    switch (owner) {
+      default:
+        log("warn", "a timer with no owner fired", { owner, id });
+    }
   }
 
   // --- WebSocket upgrades (from the Worker, already authenticated) -----------
@@ -237,7 +265,7 @@ export class Workspace extends DurableObject<Env> {
   // --- helpers ---------------------------------------------------------------
 
   #knowsProject(projectId: string): boolean {
-    return this.#projects.exists(projectId) || this.#events.hasEvents(projectId);
+    return projectId === WORKSPACE_LOG_ID || this.#projects.exists(projectId) || this.#events.hasEvents(projectId);
   }
 
   #call<M extends AgentMethod>(method: M, params: MethodParams<M>, requestId: string) {
