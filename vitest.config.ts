@@ -6,10 +6,15 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/**
+ * The Worker serves web/build as assets: projects that start it build the UI
+ * first (once; a lock serializes concurrent builds). Unit-only runs, like a
+ * self change's quick tests, skip the build.
+ */
+const WEB_BUILD = "tests/support/web-build-setup.ts";
+
 export default defineConfig({
   test: {
-    // The Worker serves web/build as assets: build the UI once before any project starts.
-    globalSetup: ["tests/support/web-build-setup.ts"],
     projects: [
       { test: { name: "shared", include: ["shared/test/**/*.test.ts"], environment: "node" } },
       { test: { name: "agent", include: ["agent/test/**/*.test.ts"], environment: "node" } },
@@ -28,12 +33,13 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "worker", include: ["worker/test/**/*.test.ts"] },
+        test: { name: "worker", include: ["worker/test/**/*.test.ts"], globalSetup: [WEB_BUILD] },
       },
       {
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          globalSetup: [WEB_BUILD],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -45,6 +51,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: [WEB_BUILD],
           // After the other projects: browsers and NAT apps need the two cores to themselves.
           sequence: { groupOrder: 1 },
           // A page reacts when the real stack does: poll for it rather than expecting it within a second.

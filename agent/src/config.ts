@@ -25,6 +25,8 @@ export interface AgentConfig {
   runtimeProbeMs: number;
   /** Pull requests and Actions go to GitHub when a token is set and the project's origin is there. */
   github: { token: string | null; apiUrl: string };
+  /** The launcher that runs this ATT (agent/src/launcher), when one does: self-restarts go through it. */
+  launcher: { url: string; token: string } | null;
 }
 
 export class ConfigError extends Error {}
@@ -71,7 +73,16 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
       token: nonEmpty(values.GITHUB_TOKEN) ?? nonEmpty(values.GH_TOKEN),
       apiUrl: nonEmpty(values.ATT_GITHUB_API_URL) ?? "https://api.github.com",
     },
+    launcher: launcherOf(values),
   };
+}
+
+function launcherOf(values: Record<string, string | undefined>): AgentConfig["launcher"] {
+  const url = nonEmpty(values.ATT_LAUNCHER_URL);
+  const token = nonEmpty(values.ATT_LAUNCHER_TOKEN);
+  if (url === null && token === null) return null;
+  if (url === null || token === null) throw new ConfigError("ATT_LAUNCHER_URL and ATT_LAUNCHER_TOKEN go together");
+  return { url, token };
 }
 
 /** ws:// for http, wss:// for https: the agent link is encrypted whenever the control plane is. */

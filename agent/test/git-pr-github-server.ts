@@ -1,6 +1,7 @@
 /**
  * A stand-in GitHub REST server for tests (node:http on 127.0.0.1): just the
- * endpoints the GitHub provider calls, with GitHub's shapes, in memory.
+ * endpoints the GitHub provider calls, with GitHub's shapes, in memory; plus
+ * switches tests use to stage an outage and the run a new pull request starts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,17 @@ export interface RecordedRequest {
   query: URLSearchParams;
   authorization: string | undefined;
   body: unknown;
+  /** Set when the request met an outage instead of an answer. */
+  fault?: Outage["kind"];
+}
+
+/**
+ * Stand-in only: GitHub being unreachable. Matching requests (all, or those whose path matches
+ * `paths`) are recorded, then answered 503 (`unavailable`) or cut off without an answer (`drop`).
+ */
+export interface Outage {
+  kind: "unavailable" | "drop";
+  paths?: RegExp;
 }
 
 interface Pull {
@@ -74,6 +86,9 @@ export class StandInGitHub {
     line: number;
     created_at: string;
   }[] = [];
+  /** Stand-in only: the run a new pull request's head starts, as a `pull_request` trigger would (null: none). */
+  runOnNewPull: { status: string; conclusion: string | null } | null = null;
+  outage: Outage | null = null;
   readonly #server: Server;
   readonly #token: string;
   #nextId = 100;
@@ -148,13 +163,23 @@ export class StandInGitHub {
     const text = await readBody(req);
     const body: unknown = text === "" ? undefined : JSON.parse(text);
     const method = req.method ?? "GET";
-    this.requests.push({
+    const recorded: RecordedRequest = {
       method,
       path: url.pathname,
       query: url.searchParams,
       authorization: req.headers.authorization,
       body,
-    });
+    };
+    this.requests.push(recorded);
+    const outage = this.outage;
+    if (outage !== null && (outage.paths === undefined || outage.paths.test(url.pathname))) {
+      recorded.fault = outage.kind;
+      if (outage.kind === "drop") {
+        req.socket.destroy();
+        return;
+      }
+      return send(res, 503, { message: "Service Unavailable" });
+    }
     const zip = /^\/blobs\/logs-(\d+)\.zip$/.exec(url.pathname);
     if (zip !== null) return this.#sendZip(res, Number(zip[1]));
     if (req.headers.authorization !== `token ${this.#token}`) return send(res, 401, { message: "Bad credentials" });
@@ -167,8 +192,13 @@ export class StandInGitHub {
         return send(res, 200, { full_name: "octo/demo", default_branch: "main" });
       case "POST /pulls": {
         const input = CreatePull.parse(body);
-        const pull = this.addPull({ head: input.head, base: input.base, headSha: "c".repeat(40), title: input.title });
+        // A head commit of its own per pull request, so one's runs never count for another.
+        const headSha = String(this.pulls.length + 1).padStart(40, "c");
+        const pull = this.addPull({ head: input.head, base: input.base, headSha, title: input.title });
         pull.body = input.body ?? null;
+        if (this.runOnNewPull !== null) {
+          this.addRun({ branch: input.head, headSha: pull.head.sha, ...this.runOnNewPull });
+        }
         return send(res, 201, pull);
       }
       case "GET /pulls": {

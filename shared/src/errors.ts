@@ -23,6 +23,9 @@ export const ErrorCode = z
     "agent_timeout",
     "agent_error",
     "internal",
+    "timeout",
+    "cancelled",
+    "rejected",
   ])
   .meta({ id: "ErrorCode", description: "Stable machine-readable error code." });
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -43,6 +46,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   agent_timeout: 504,
   agent_error: 502,
   internal: 500,
+  timeout: 504,
+  cancelled: 409,
+  rejected: 409,
 };
 
 export const WireError = z

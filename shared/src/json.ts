@@ -6,6 +6,7 @@
 import { z } from "zod";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 const MAX_DEPTH = 64;
 

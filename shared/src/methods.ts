@@ -8,6 +8,7 @@ import { AgentEvent, Id, Timestamp } from "./models.ts";
 import { CODE_METHODS } from "./ops/code.ts";
 import { DEPLOY_METHODS } from "./ops/deploy.ts";
 import { GIT_METHODS } from "./ops/git.ts";
+import { MAX_MCP_CALL_TIMEOUT_MS, MCP_METHOD_MARGIN_MS, MCP_METHODS } from "./ops/mcp.ts";
 import { PROJECT_METHODS } from "./ops/projects.ts";
 import { RUN_METHODS } from "./ops/runs.ts";
 import { MAX_EXCHANGE_SECONDS, RUNTIME_METHODS } from "./ops/runtime.ts";
@@ -39,6 +40,7 @@ export const AGENT_METHODS = {
   ...DEPLOY_METHODS,
   ...TERMINAL_METHODS,
   ...SELF_METHODS,
+  ...MCP_METHODS,
 } as const;
 
 export type AgentMethod = keyof typeof AGENT_METHODS;
@@ -73,6 +75,12 @@ export const METHOD_TIMEOUT_MS: Readonly<Partial<Record<AgentMethod, number>>> =
   "self.plan": 60_000,
   "self.pullRequest": 60_000,
   "self.restart": 60_000,
+  "self.restore": 120_000,
+  // The hub bounds each stdio request by its own timeout; these only cap the wait for the link.
+  "mcp.stdio.check": 60_000 + MCP_METHOD_MARGIN_MS,
+  "mcp.stdio.call": MAX_MCP_CALL_TIMEOUT_MS + MCP_METHOD_MARGIN_MS,
+  "mcp.stdio.resources": 60_000 + MCP_METHOD_MARGIN_MS,
+  "mcp.stdio.read": 60_000 + MCP_METHOD_MARGIN_MS,
 };
 export const AgentMethod = z.enum(Object.keys(AGENT_METHODS) as [AgentMethod, ...AgentMethod[]]);
 export type MethodParams<M extends AgentMethod> = z.input<(typeof AGENT_METHODS)[M]["params"]>;

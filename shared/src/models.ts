@@ -69,8 +69,20 @@ export const EventType = z
     "git.pr.merged",
     "terminal.output",
     "terminal.exit",
+    "workflow.started",
+    "workflow.step.started",
+    "workflow.step.succeeded",
+    "workflow.step.failed",
+    "workflow.step.waiting",
+    "workflow.step.skipped",
+    "workflow.succeeded",
+    "workflow.failed",
+    "workflow.cancelled",
     "error",
     "diagnostic",
+    "mcp.server.status",
+    "mcp.tool.called",
+    "mcp.resource.read",
   ])
   .meta({ id: "EventType" });
 export type EventType = z.infer<typeof EventType>;

@@ -68,7 +68,11 @@ afterAll(async () => {
 describe("MCP over Streamable HTTP with the SDK client", () => {
   it("lists every ATT tool with schemas and annotations", async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(ATT_TOOLS.map((tool) => tool.name).sort());
+    // Every agent-operation tool, plus the ones the workspace answers itself (workflows, the hub), as the descriptor lists them.
+    const descriptor = await stack.json<{ tools: Array<{ name: string }> }>("/api/v1/mcp/.well-known");
+    const expected = descriptor.tools.map((tool) => tool.name);
+    expect(expected).toEqual(expect.arrayContaining([...ATT_TOOLS.map((tool) => tool.name), "att.self.change"]));
+    expect(tools.map((tool) => tool.name).sort()).toEqual(expected.sort());
     for (const name of [
       "att.runtime.start",
       "att.runtime.chat",

@@ -12,11 +12,13 @@ import { registerFiles } from "./routes/files.ts";
 import { registerGit } from "./routes/git.ts";
 import { registerHealth } from "./routes/health.ts";
 import { registerMcp } from "./routes/mcp.ts";
+import { registerMcpCalls } from "./routes/mcp-calls.ts";
 import { registerMcpServers } from "./routes/mcp-servers.ts";
 import { registerProjects } from "./routes/projects.ts";
 import { registerRuns } from "./routes/runs.ts";
 import { registerRuntime } from "./routes/runtime.ts";
 import { registerTerminal } from "./routes/terminal.ts";
+import { registerWorkflows } from "./routes/workflows.ts";
 
 export function createApp(): OpenAPIHono<AppBindings> {
   const app = new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
@@ -31,11 +33,13 @@ export function createApp(): OpenAPIHono<AppBindings> {
   registerRuns(app);
   registerDeploy(app);
   registerTerminal(app);
+  registerWorkflows(app);
   registerEvents(app);
   registerAgent(app);
   registerDiagnostics(app);
   registerMcp(app);
   registerMcpServers(app);
+  registerMcpCalls(app);
   registerDocs(app);
   app.onError(onError);
   app.notFound(onNotFound);

@@ -16,6 +16,8 @@ export interface Env {
   ATT_AGENT_TOKEN?: string;
   /** Milliseconds the control plane waits for the agent to answer a request. */
   ATT_AGENT_TIMEOUT_MS?: string;
+  /** Milliseconds between scheduled health checks of each registered MCP server (default 60000). */
+  ATT_MCP_CHECK_INTERVAL_MS?: string;
   /** "1" serves the MCP conformance fixtures at /mcp/conformance (tests only; never set in wrangler.toml). */
   ATT_MCP_CONFORMANCE?: string;
 }

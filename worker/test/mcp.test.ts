@@ -7,7 +7,12 @@ import { SELF } from "cloudflare:test";
 import { AGENT_METHODS, type AgentMethod } from "@att/shared";
 import { describe, expect, it } from "vitest";
 import { McpDescriptor } from "../src/mcp/descriptor.ts";
+import { OWN_TOOLS } from "../src/mcp/own-tools.ts";
 import { ATT_TOOLS } from "../src/mcp/tools.ts";
+
+/** Agent-operation tools, then the ones the workspace answers itself (workflows, the hub). */
+const ALL_TOOLS = [...ATT_TOOLS, ...OWN_TOOLS];
+
 import { api, BASE, USER_TOKEN } from "./helpers.ts";
 
 const ACCEPT = "application/json, text/event-stream";
@@ -152,7 +157,7 @@ describe("tools", () => {
       outputSchema: { type: string };
       annotations: Record<string, unknown>;
     }>;
-    expect(tools.map((t) => t.name)).toEqual(ATT_TOOLS.map((t) => t.name));
+    expect(tools.map((t) => t.name)).toEqual(ALL_TOOLS.map((t) => t.name));
     for (const tool of tools) {
       expect(tool.title, tool.name).toBeTruthy();
       expect(tool.description, tool.name).toBeTruthy();
@@ -254,7 +259,7 @@ describe("resources and discovery", () => {
       transport: "streamable-http",
       auth: { scheme: "bearer" },
     });
-    expect(descriptor.tools.map((t) => t.name)).toEqual(ATT_TOOLS.map((t) => t.name));
+    expect(descriptor.tools.map((t) => t.name)).toEqual(ALL_TOOLS.map((t) => t.name));
     const unauthenticated = await SELF.fetch(`${BASE}/api/v1/mcp/.well-known`);
     expect(unauthenticated.status).toBe(401);
     const doc = (await (await api("/api/v1/openapi.json")).json()) as { paths: Record<string, unknown> };

@@ -9,9 +9,11 @@ import { deployOperations } from "./deploy/index.ts";
 import { OperationError } from "./errors.ts";
 import { gitOperations } from "./git/index.ts";
 import { interactOperations } from "./interact/index.ts";
+import { mcpOperations } from "./mcp/index.ts";
 import { projectOperations } from "./project-operations.ts";
 import { runOperations } from "./runs/index.ts";
 import { runtimeOperations } from "./runtime/index.ts";
+import { selfOperations } from "./self/index.ts";
 import { terminalOperations } from "./terminal/index.ts";
 
 export type { OperationContext } from "./context.ts";
@@ -46,4 +48,6 @@ export const operations: Operations<AgentMethod> = {
   ...deployOperations,
   ...runtimeOperations,
   ...terminalOperations,
+  ...mcpOperations,
+  ...selfOperations,
 };

@@ -7,7 +7,13 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 
 /** Secrets of the agent that a project's processes have no business seeing. */
-export const WITHHELD_ENV: readonly string[] = ["GITHUB_TOKEN", "GH_TOKEN", "ATT_AGENT_TOKEN", "ATT_TOKEN"];
+export const WITHHELD_ENV: readonly string[] = [
+  "GITHUB_TOKEN",
+  "GH_TOKEN",
+  "ATT_AGENT_TOKEN",
+  "ATT_TOKEN",
+  "ATT_LAUNCHER_TOKEN",
+];
 
 /** NAT asks no telemetry question and flushes its logs line by line. */
 export const NAT_ENV: Readonly<Record<string, string>> = { NAT_TELEMETRY_ENABLED: "false", PYTHONUNBUFFERED: "1" };

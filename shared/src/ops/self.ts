@@ -7,8 +7,8 @@
  */
 import { z } from "zod";
 import { Timestamp } from "../models.ts";
-import { BranchName, PrProvider, PullRequest } from "./git.ts";
 import { ProjectPath, ProjectScoped, Sha } from "./common.ts";
+import { BranchName, PrProvider, PullRequest } from "./git.ts";
 
 /** The configuration file a repository uses to steer changes to itself. */
 export const SELF_CONFIG_FILE = ".att/self.json";
@@ -24,7 +24,8 @@ export const CiPolling = z
   })
   .meta({
     id: "CiPolling",
-    description: "How the pull request's CI is followed: first interval, backing off to the maximum, until the timeout.",
+    description:
+      "How the pull request's CI is followed: first interval, backing off to the maximum, until the timeout.",
   });
 export type CiPolling = z.infer<typeof CiPolling>;
 
@@ -39,7 +40,10 @@ export type SelfChangeFile = z.infer<typeof SelfChangeFile>;
 
 export const SelfPlanParams = ProjectScoped.extend({
   title: z.string().trim().min(1).max(200),
-  files: z.array(SelfChangeFile).min(1).max(100),
+  paths: z.array(ProjectPath).min(1).max(100).meta({ description: "The files the change writes." }),
+  provider: PrProvider.optional().meta({
+    description: "The change request's provider; wins over `.att/self.json` and the one the origin remote suggests.",
+  }),
 });
 
 export const RiskReason = z
@@ -53,12 +57,27 @@ export const SelfPlanResult = z
     baseSha: Sha,
     testPaths: z.array(z.string()).meta({ description: "What `tests.run` runs before the pull request is opened." }),
     provider: PrProvider,
-    ci: CiPolling,
     highRisk: z.array(RiskReason).meta({ description: "Files that make the change need a human's approval." }),
     launcher: z.boolean().meta({ description: "Whether a launcher runs this ATT, so a restart is possible." }),
   })
   .meta({ id: "SelfPlan" });
 export type SelfPlanResult = z.infer<typeof SelfPlanResult>;
+
+export const SelfRestoreParams = ProjectScoped.extend({
+  base: BranchName,
+  paths: z
+    .array(ProjectPath)
+    .max(100)
+    .meta({ description: "The change's files: uncommitted edits to them are discarded." }),
+  provider: PrProvider.meta({
+    description: "github: the merge happened there, so the base branch is fast-forwarded from origin.",
+  }),
+});
+export const SelfRestoreResult = z.object({
+  branch: z.string(),
+  sha: Sha,
+  discarded: z.array(z.string()).meta({ description: "Files whose uncommitted edits were thrown away." }),
+});
 
 export const SelfPullRequestParams = ProjectScoped.extend({
   provider: PrProvider.optional(),
@@ -68,14 +87,12 @@ export const SelfPullRequestResult = z.object({ pullRequest: PullRequest });
 
 // --- the launcher ---------------------------------------------------------
 
-export const SwitchState = z
-  .enum(["preparing", "switching", "healthy", "rolled_back", "failed"])
-  .meta({
-    id: "SwitchState",
-    description:
-      "preparing: the new release is being checked out while the old one serves; switching: requests are held while the old one stops and the new one starts; " +
-      "healthy: the new version answers health with its build; rolled_back: it did not, the previous version runs again and the merge was reverted; failed: neither could be started.",
-  });
+export const SwitchState = z.enum(["preparing", "switching", "healthy", "rolled_back", "failed"]).meta({
+  id: "SwitchState",
+  description:
+    "preparing: the new release is being checked out while the old one serves; switching: requests are held while the old one stops and the new one starts; " +
+    "healthy: the new version answers health with its build; rolled_back: it did not, the previous version runs again and the merge was reverted; failed: neither could be started.",
+});
 export type SwitchState = z.infer<typeof SwitchState>;
 
 export const SwitchStep = z.object({
@@ -132,6 +149,7 @@ export const SelfRestartStatusResult = z.object({ switch: SwitchRecord });
 export const SELF_METHODS = {
   "self.plan": { params: SelfPlanParams, result: SelfPlanResult },
   "self.pullRequest": { params: SelfPullRequestParams, result: SelfPullRequestResult },
+  "self.restore": { params: SelfRestoreParams, result: SelfRestoreResult },
   "self.restart": { params: SelfRestartParams, result: SelfRestartResult },
   "self.restartStatus": { params: SelfRestartStatusParams, result: SelfRestartStatusResult },
 } as const;

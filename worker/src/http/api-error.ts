@@ -60,6 +60,9 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
   agent_timeout: "Agent timed out",
   agent_error: "Agent error",
   internal: "Internal error",
+  timeout: "Timed out",
+  cancelled: "Cancelled",
+  rejected: "Rejected",
 };
 
 export function problemBody(options: {

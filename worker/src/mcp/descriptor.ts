@@ -6,6 +6,7 @@
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { MCP_SERVER_NAME } from "./att-server.ts";
+import { OWN_TOOLS } from "./own-tools.ts";
 import { ATT_RESOURCES } from "./resources.ts";
 import { ATT_TOOLS } from "./tools.ts";
 
@@ -45,7 +46,7 @@ export function describeMcp(options: { origin: string; version: string }): McpDe
       header: "Authorization",
       description: "The same ATT_TOKEN as the REST API: `Authorization: Bearer <token>`.",
     },
-    tools: ATT_TOOLS.map(({ name, title, description }) => ({ name, title, description })),
+    tools: [...ATT_TOOLS, ...OWN_TOOLS].map(({ name, title, description }) => ({ name, title, description })),
     resources: ATT_RESOURCES.map(({ uri, name, title, mimeType }) => ({
       uri,
       name,

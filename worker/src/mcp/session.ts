@@ -21,6 +21,7 @@ import type { Env } from "../env.ts";
 import { workspace } from "../routes/common.ts";
 import { createAttServer } from "./att-server.ts";
 import { createConformanceServer } from "./conformance/server.ts";
+import { OWN_TOOLS } from "./own-tools.ts";
 import type { Invoke } from "./tool-handlers.ts";
 
 /** Set by the /mcp route only (it overwrites whatever a client sent). */
@@ -64,7 +65,9 @@ export class McpSession extends DurableObject<Env> {
   #attServer(): McpServer {
     const invoke: Invoke = (method, params, requestId) =>
       workspace(this.env).invoke(method, params as MethodParams<AgentMethod>, requestId);
-    return createAttServer({ version: this.env.ATT_VERSION, invoke });
+    // Local mode has one user, the admin token's holder; issue 7 names real users here.
+    const own = { tools: OWN_TOOLS, workspace: () => workspace(this.env), actor: "mcp:admin" };
+    return createAttServer({ version: this.env.ATT_VERSION, invoke, own });
   }
 
   #conformanceServer(): McpServer {

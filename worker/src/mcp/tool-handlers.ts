@@ -17,8 +17,10 @@ import {
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import type { WorkspaceApi } from "../routes/common.ts";
 import type { Outcome } from "../workspace/outcome.ts";
 import type { ToolSpec } from "./tool-spec.ts";
+import { callWorkspaceTool, type WorkspaceToolSpec, workspaceToolDefinition } from "./workspace-tool.ts";
 
 /** Calls one agent operation; the Durable Object binds this to `Workspace.invoke`. */
 export type Invoke = (method: AgentMethod, params: unknown, requestId: string) => Promise<Outcome<unknown>>;
@@ -92,14 +94,35 @@ export const requestIdFrom = (headers: Record<string, string | string[] | undefi
   return typeof given === "string" ? given : crypto.randomUUID();
 };
 
-export function registerToolHandlers(server: Server, tools: readonly ToolSpec[], invoke: Invoke): void {
-  const definitions = tools.map(toolDefinition);
+/** Tools the workspace answers itself, and how to reach it; absent for servers with agent tools only. */
+export interface WorkspaceTools {
+  tools: readonly WorkspaceToolSpec[];
+  workspace: () => WorkspaceApi;
+  actor: string;
+}
+
+export function registerToolHandlers(
+  server: Server,
+  tools: readonly ToolSpec[],
+  invoke: Invoke,
+  own?: WorkspaceTools,
+): void {
+  const definitions = [...tools.map(toolDefinition), ...(own?.tools ?? []).map(workspaceToolDefinition)];
   server.registerCapabilities({ tools: {} });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const spec = tools.find((tool) => tool.name === request.params.name);
-    if (spec === undefined) throw new McpError(ErrorCode.InvalidParams, `no tool named '${request.params.name}'`);
     const requestId = requestIdFrom(extra.requestInfo?.headers);
-    return callTool({ spec, args: request.params.arguments ?? {}, invoke, requestId });
+    const args = request.params.arguments ?? {};
+    const spec = tools.find((tool) => tool.name === request.params.name);
+    if (spec !== undefined) return callTool({ spec, args, invoke, requestId });
+    const ownSpec = own?.tools.find((tool) => tool.name === request.params.name);
+    if (own === undefined || ownSpec === undefined) {
+      throw new McpError(ErrorCode.InvalidParams, `no tool named '${request.params.name}'`);
+    }
+    return callWorkspaceTool({
+      spec: ownSpec,
+      args,
+      context: { workspace: own.workspace(), requestId, actor: own.actor },
+    });
   });
 }

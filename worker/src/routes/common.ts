@@ -17,7 +17,23 @@ type Remote<T> = {
 export type WorkspaceApi = Remote<
   Pick<
     Workspace,
-    "health" | "now" | "listEvents" | "mcpServers" | "addMcpServer" | "removeMcpServer" | "checkMcpServer"
+    | "health"
+    | "now"
+    | "listEvents"
+    | "mcpServers"
+    | "addMcpServer"
+    | "removeMcpServer"
+    | "checkMcpServer"
+    | "callMcpTool"
+    | "callMcpToolByName"
+    | "mcpResources"
+    | "readMcpResource"
+    | "createWorkflow"
+    | "selfChange"
+    | "workflow"
+    | "workflows"
+    | "cancelWorkflow"
+    | "decideWorkflowStep"
   >
 > & {
   // Spelled out: mapping a generic method through Remote would lose its type parameter.

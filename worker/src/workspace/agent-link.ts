@@ -65,6 +65,8 @@ export class AgentLink {
     params: MethodParams<M>;
     requestId: string;
     timeoutMs: number;
+    /** The request frame's id: the agent's idempotency key. A workflow step passes a stable one, so a retry after a restart is answered, not run again. */
+    frameId?: string;
   }): Promise<Outcome<MethodResult<M>>> {
     const { method, params, requestId, timeoutMs } = options;
     const ws = this.socket();
@@ -74,7 +76,7 @@ export class AgentLink {
         message: "No agent is connected. Start one with `npm start`, or `npx att-agent` pointed at this control plane.",
       });
     }
-    const id = crypto.randomUUID();
+    const id = options.frameId ?? crypto.randomUUID();
     const frame = { type: "request", id, method, params } as RequestFrame;
     const outcome = await new Promise<Outcome<unknown>>((resolve) => {
       const timer = setTimeout(() => {

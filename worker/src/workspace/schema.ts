@@ -62,6 +62,16 @@ export const mcpServers = sqliteTable(
     /** JSON array of { name, description? }. */
     tools: text("tools").notNull(),
     resourcesCount: integer("resources_count"),
+    /** "streamable-http" (url, headers) or "stdio" (command, args, env; url is ""). */
+    transport: text("transport").notNull().default("streamable-http"),
+    command: text("command"),
+    /** JSON array of strings. */
+    args: text("args").notNull().default("[]"),
+    /** JSON object of variable name to value; the values are secrets, like the headers. */
+    env: text("env").notNull().default("{}"),
+    /** JSON array of capability names from the last successful check. */
+    capabilities: text("capabilities").notNull().default("[]"),
+    consecutiveFailures: integer("consecutive_failures").notNull().default(0),
   },
   (table) => [uniqueIndex("mcp_servers_name_unique").on(sql`lower(${table.name})`)],
 );

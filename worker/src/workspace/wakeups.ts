@@ -19,11 +19,7 @@ export class Wakeups {
 
   /** Wakes `key` at `at` (epoch ms); an earlier schedule of the same key is replaced. */
   async schedule(key: string, at: number): Promise<void> {
-    this.#db
-      .insert(wakeups)
-      .values({ key, at })
-      .onConflictDoUpdate({ target: wakeups.key, set: { at } })
-      .run();
+    this.#db.insert(wakeups).values({ key, at }).onConflictDoUpdate({ target: wakeups.key, set: { at } }).run();
     await this.rearm();
   }
 

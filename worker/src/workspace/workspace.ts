@@ -8,30 +8,48 @@ import { DurableObject } from "cloudflare:workers";
 import {
   type AgentMethod,
   AgentToServerFrame,
+  type ApprovalDecision,
   CloseCode,
   type EventListResponse,
   type EventsQuery,
+  type EventType,
   HEARTBEAT_ACK_TEXT,
   HEARTBEAT_TEXT,
   type HealthResponse,
+  type JsonObject,
+  type McpFailoverCallBody,
+  type McpResourceList,
+  type McpResourceReadBody,
+  type McpResourceReadResult,
   type McpServer,
   type McpServerCreate,
   type McpServerList,
+  type McpToolCallBody,
+  type McpToolCallResult,
   METHOD_TIMEOUT_MS,
   type MethodParams,
   type MethodResult,
   PROTOCOL_VERSION,
   type Project,
   parseFrame,
+  type SelfChangeRequest,
   type ServerToAgentFrame,
   WORKSPACE_LOG_ID,
+  type Workflow,
+  type WorkflowCreate,
+  type WorkflowList,
+  type WorkflowListQuery,
 } from "@att/shared";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import migrations from "../../drizzle/migrations.js";
 import type { Env } from "../env.ts";
-import { McpHub } from "../hub/hub.ts";
+import { HubCalls } from "../hub/calls.ts";
+import { checkIntervalMs, HUB_WAKE_OWNER, McpHub } from "../hub/hub.ts";
 import { log } from "../log.ts";
+import { WORKFLOW_WAKE_OWNER, WorkflowEngine } from "../workflows/engine.ts";
+import { SELF_CHANGE_KIND, selfChangeWorkflow } from "../workflows/self-change.ts";
+import { WorkflowStore } from "../workflows/store.ts";
 import { AgentLink, safeClose } from "./agent-link.ts";
 import { AgentState } from "./agent-state.ts";
 import { EventLog, type WorkspaceDb } from "./event-log.ts";
@@ -43,6 +61,8 @@ import { acceptSocket, notFound } from "./upgrade.ts";
 import { Wakeups } from "./wakeups.ts";
 
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
+/** When a timer's owner fails, how soon it is woken again. */
+const RETRY_WAKE_MS = 5000;
 
 export class Workspace extends DurableObject<Env> {
   readonly #db: WorkspaceDb;
@@ -51,7 +71,9 @@ export class Workspace extends DurableObject<Env> {
   readonly #agentState: AgentState;
   readonly #link: AgentLink;
   readonly #hub: McpHub;
+  readonly #hubCalls: HubCalls;
   readonly #wakeups: Wakeups;
+  readonly #workflows: WorkflowEngine;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -60,10 +82,34 @@ export class Workspace extends DurableObject<Env> {
     this.#projects = new ProjectStore(this.#db);
     this.#agentState = new AgentState(this.#db);
     this.#link = new AgentLink(ctx);
-    this.#hub = new McpHub({ db: this.#db, version: env.ATT_VERSION });
     this.#wakeups = new Wakeups(this.#db, ctx.storage);
+    const hubRecord = (event: { type: EventType; payload: JsonObject }) =>
+      this.#record({ ...event, projectId: WORKSPACE_LOG_ID, actor: "hub" });
+    this.#hub = new McpHub({
+      db: this.#db,
+      version: env.ATT_VERSION,
+      intervalMs: checkIntervalMs(env.ATT_MCP_CHECK_INTERVAL_MS),
+      wakeups: this.#wakeups,
+      invoke: (method, params, { requestId, timeoutMs }) => this.#call(method, params, requestId, { timeoutMs }),
+      record: hubRecord,
+    });
+    this.#hubCalls = new HubCalls({ hub: this.#hub, record: hubRecord });
+    this.#workflows = new WorkflowEngine({
+      store: new WorkflowStore(this.#db),
+      wakeups: this.#wakeups,
+      invoke: async ({ method, params, frameId, timeoutMs }) => {
+        const outcome = await this.#call(method, params as MethodParams<typeof method>, frameId, { frameId, timeoutMs });
+        if (outcome.ok) this.#remember(method, outcome.value);
+        return outcome;
+      },
+      record: (event) => this.#record(event),
+    });
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.#db, migrations);
+      // Workflows that were running when the control plane stopped carry on (at the next alarm).
+      await this.#workflows.resume();
+      // Every registered MCP server has a health-check timer.
+      await this.#hub.ensureScheduled();
     });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(HEARTBEAT_TEXT, HEARTBEAT_ACK_TEXT));
   }
@@ -117,16 +163,69 @@ export class Workspace extends DurableObject<Env> {
     return this.#hub.list();
   }
 
-  addMcpServer(input: McpServerCreate): Promise<Outcome<McpServer>> {
-    return this.#hub.add(input);
+  addMcpServer(input: McpServerCreate, requestId: string): Promise<Outcome<McpServer>> {
+    return this.#hub.add(input, requestId);
   }
 
-  removeMcpServer(id: string): Outcome<null> {
-    return this.#hub.remove(id);
+  removeMcpServer(id: string, requestId: string): Promise<Outcome<null>> {
+    return this.#hub.remove(id, requestId);
   }
 
-  checkMcpServer(id: string): Promise<Outcome<McpServer>> {
-    return this.#hub.check(id);
+  checkMcpServer(id: string, requestId: string): Promise<Outcome<McpServer>> {
+    return this.#hub.check(id, requestId);
+  }
+
+  callMcpTool(serverId: string, body: McpToolCallBody, correlationId: string): Promise<Outcome<McpToolCallResult>> {
+    return this.#hubCalls.callOn(serverId, body, correlationId);
+  }
+
+  callMcpToolByName(body: McpFailoverCallBody, correlationId: string): Promise<Outcome<McpToolCallResult>> {
+    return this.#hubCalls.call(body, correlationId);
+  }
+
+  mcpResources(serverId: string, requestId: string, timeoutMs: number): Promise<Outcome<McpResourceList>> {
+    return this.#hubCalls.listResources(serverId, requestId, timeoutMs);
+  }
+
+  readMcpResource(
+    serverId: string,
+    body: McpResourceReadBody,
+    correlationId: string,
+  ): Promise<Outcome<McpResourceReadResult>> {
+    return this.#hubCalls.read(serverId, body, correlationId);
+  }
+
+  // --- workflows (worker/src/workflows) -----------------------------------------
+
+  createWorkflow(create: WorkflowCreate, actor: string): Promise<Outcome<Workflow>> {
+    if (!this.#projects.exists(create.projectId)) return Promise.resolve(failure(unknownProject(create.projectId)));
+    return this.#workflows.create(create, { kind: "custom", actor });
+  }
+
+  selfChange(projectId: string, request: SelfChangeRequest, actor: string): Promise<Outcome<Workflow>> {
+    if (!this.#projects.exists(projectId)) return Promise.resolve(failure(unknownProject(projectId)));
+    return this.#workflows.create(selfChangeWorkflow(projectId, request), { kind: SELF_CHANGE_KIND, actor });
+  }
+
+  workflow(id: string): Outcome<Workflow> {
+    return this.#workflows.get(id);
+  }
+
+  workflows(query: WorkflowListQuery): WorkflowList {
+    return this.#workflows.list(query);
+  }
+
+  cancelWorkflow(id: string, actor: string): Promise<Outcome<Workflow>> {
+    return this.#workflows.cancel(id, actor);
+  }
+
+  decideWorkflowStep(
+    id: string,
+    stepId: string,
+    decision: ApprovalDecision,
+    actor: string,
+  ): Promise<Outcome<Workflow>> {
+    return this.#workflows.decide(id, stepId, decision, actor);
   }
 
   // --- timers ------------------------------------------------------------------
@@ -140,7 +239,9 @@ export class Workspace extends DurableObject<Env> {
       try {
         await this.#onWake(owner, id);
       } catch (error) {
-        log("error", "a timer's owner failed", { key, error: (error as Error).message });
+        // The key was taken off the table: put it back, or its owner would never be woken again.
+        log("error", "a timer's owner failed; trying again shortly", { key, error: (error as Error).message });
+        await this.#wakeups.schedule(key, Date.now() + RETRY_WAKE_MS);
       }
     }
     await this.#wakeups.rearm();
@@ -148,6 +249,17 @@ export class Workspace extends DurableObject<Env> {
 
   async #onWake(owner: string, id: string): Promise<void> {
     switch (owner) {
+      case WORKFLOW_WAKE_OWNER:
+        await this.#workflows.wake(id);
+        return;
+      case HUB_WAKE_OWNER:
+        // Not awaited: due servers are checked side by side, each bounded by its own timeout.
+        this.ctx.waitUntil(
+          this.#hub
+            .wake(id)
+            .catch((error: unknown) => log("error", "an MCP health check failed", { id, error: String(error) })),
+        );
+        return;
       default:
         log("warn", "a timer with no owner fired", { owner, id });
     }
@@ -227,6 +339,8 @@ export class Workspace extends DurableObject<Env> {
         });
         this.#link.resendPending(ws);
         log("info", "agent connected", { agentId: frame.agentId });
+        // Running workflows are looked at now: a step that was running when the link dropped is asked again.
+        void this.#workflows.resume();
         return;
       }
       case "response":
@@ -268,10 +382,29 @@ export class Workspace extends DurableObject<Env> {
     return projectId === WORKSPACE_LOG_ID || this.#projects.exists(projectId) || this.#events.hasEvents(projectId);
   }
 
-  #call<M extends AgentMethod>(method: M, params: MethodParams<M>, requestId: string) {
+  #call<M extends AgentMethod>(
+    method: M,
+    params: MethodParams<M>,
+    requestId: string,
+    options: { frameId?: string; timeoutMs?: number | undefined } = {},
+  ) {
     const configured = Number(this.env.ATT_AGENT_TIMEOUT_MS ?? DEFAULT_AGENT_TIMEOUT_MS);
-    const timeoutMs = Math.max(configured, METHOD_TIMEOUT_MS[method] ?? 0);
-    return this.#link.call({ method, params, requestId, timeoutMs });
+    const timeoutMs = options.timeoutMs ?? Math.max(configured, METHOD_TIMEOUT_MS[method] ?? 0);
+    const frameId = options.frameId;
+    return this.#link.call({ method, params, requestId, timeoutMs, ...(frameId === undefined ? {} : { frameId }) });
+  }
+
+  /** An event the control plane itself causes (workflows, the hub): logged and fanned out like the agent's. */
+  #record(event: { projectId: string; type: EventType; payload: JsonObject; actor: string }): void {
+    const { event: stored } = this.#events.append({
+      id: crypto.randomUUID(),
+      projectId: event.projectId,
+      type: event.type,
+      payload: event.payload,
+      actor: event.actor,
+      timestamp: new Date().toISOString(),
+    });
+    broadcast(this.ctx, stored);
   }
 
   /** Keeps the project records in step with what the agent just reported. */

@@ -3,7 +3,7 @@ import { OperationError } from "../../../errors.ts";
 import type { GitHubRepo } from "./remote.ts";
 
 /** Octokit's RequestError, recognised by shape (its package is not a direct dependency). */
-function statusOf(error: unknown): number | null {
+export function statusOf(error: unknown): number | null {
   if (!(error instanceof Error) || !("status" in error)) return null;
   return typeof error.status === "number" ? error.status : null;
 }

@@ -15,7 +15,7 @@ import type {
   RunsInput,
 } from "../provider.ts";
 import { MAX_LOG_BYTES } from "../provider.ts";
-import { toOperationError } from "./errors.ts";
+import { statusOf, toOperationError } from "./errors.ts";
 import { readLogArchive } from "./log-archive.ts";
 import { ciOf, type GhPull, toLineComment, toPullRequest, toReview, toWorkflowRun } from "./map.ts";
 import type { GitHubRepo } from "./remote.ts";
@@ -55,7 +55,8 @@ export class GitHubProvider implements PrProvider {
     const { data } = await this.#call((gh) =>
       gh.rest.pulls.create({ ...this.#repo(), title: input.title, body: input.body, head, base }),
     );
-    return { pullRequest: toPullRequest(data, (await this.#ciByCommit(data.head.sha)).get(data.head.sha) ?? "none") };
+    const ci = await this.#ciByCommit({ headSha: data.head.sha, afterWrite: true });
+    return { pullRequest: toPullRequest(data, ci.get(data.head.sha) ?? "none") };
   }
 
   async list(input: ListInput): Promise<PullRequest[]> {
@@ -68,7 +69,7 @@ export class GitHubProvider implements PrProvider {
       if (input.state === "closed") return pull.merged_at === null;
       return true;
     });
-    const ci = pulls.length === 0 ? new Map<string, CiState>() : await this.#ciByCommit();
+    const ci = pulls.length === 0 ? new Map<string, CiState>() : await this.#ciByCommit({});
     return pulls.map((pull) => toPullRequest(pull, ci.get(pull.head.sha) ?? "none"));
   }
 
@@ -85,7 +86,8 @@ export class GitHubProvider implements PrProvider {
       { notMergeable: true },
     );
     const { data } = await this.#call((gh) => gh.rest.pulls.get({ ...this.#repo(), pull_number }));
-    return toPullRequest(data, (await this.#ciByCommit(data.head.sha)).get(data.head.sha) ?? "none");
+    const ci = await this.#ciByCommit({ headSha: data.head.sha, afterWrite: true });
+    return toPullRequest(data, ci.get(data.head.sha) ?? "none");
   }
 
   async listReviews(number: number): Promise<ReviewComment[]> {
@@ -151,8 +153,13 @@ export class GitHubProvider implements PrProvider {
     return { run, log: archive.text, truncated: archive.truncated };
   }
 
-  /** CI state per head commit from recent workflow runs; Actions being unavailable just means "none". */
-  async #ciByCommit(headSha?: string): Promise<Map<string, CiState>> {
+  /**
+   * CI state per head commit from recent workflow runs. Actions turned off or not readable with this
+   * token (403/404) means "none". An outage is not an answer: it fails a listing (a CI poll must not
+   * read it as "no CI" and give up), but not a create or merge, which has happened either way.
+   */
+  async #ciByCommit(options: { headSha?: string; afterWrite?: boolean }): Promise<Map<string, CiState>> {
+    const { headSha, afterWrite = false } = options;
     const byCommit = new Map<string, WorkflowRun[]>();
     try {
       const { data } = await this.#octokit.rest.actions.listWorkflowRunsForRepo({
@@ -164,6 +171,8 @@ export class GitHubProvider implements PrProvider {
         if (run.headSha !== null) byCommit.set(run.headSha, [...(byCommit.get(run.headSha) ?? []), run]);
       }
     } catch (error) {
+      const status = statusOf(error);
+      if (!afterWrite && status !== 403 && status !== 404) throw toOperationError(error, this.#where);
       log("debug", "no Actions runs for CI state", { error: error instanceof Error ? error.message : String(error) });
     }
     return new Map([...byCommit].map(([sha, runs]) => [sha, ciOf(runs)]));
