@@ -8,7 +8,7 @@ import path from "node:path";
 import { repoRoot } from "./stack.ts";
 
 const dir = path.join(repoRoot, "docs", "screenshots");
-const VIEWS = ["", "Dashboard", "Project", "Git", "Tests", "Runtime", "Deploy", "Chat", "Settings"];
+const VIEWS = ["", "Dashboard", "Project", "Git", "Tests", "Runtime", "Deploy", "Chat", "Settings", "Workflows"];
 
 /** The view's main screenshot first ("3-git.png"), then its variants ("3-git-phone-dark.png"). */
 const order = (name: string) => `${Number.parseInt(name, 10)}-${/^\d+-[a-z]+\.png$/.test(name) ? 0 : 1}-${name}`;

@@ -309,8 +309,8 @@ export type paths = {
         get: operations["getMcpServers"];
         put?: never;
         /**
-         * Register an external MCP server (Streamable HTTP) and check it at once
-         * @description The URL must be http(s) without credentials in it; send credentials as `headers` (e.g. `Authorization`), which are stored and only ever returned masked. The answer carries the first health check's result; a failed check does not refuse the registration.
+         * Register an external MCP server (Streamable HTTP or stdio) and check it at once
+         * @description A Streamable HTTP server: `url` (http(s), no credentials in it) and optional `headers` (e.g. `Authorization`). A stdio server: `transport: stdio` with `command`, `args` and `env`; the linked agent starts it (no shell, its own process group, in its projects directory) and keeps it running while it is used. Like the terminal it is not a sandbox: the command runs as the agent's OS user. Header and env values are stored and only ever returned masked. The answer carries the first health check's result; a failed check does not refuse the registration. Afterwards the server is checked on a schedule (ATT_MCP_CHECK_INTERVAL_MS, 60 s by default; after a failure again in 1, 2, 4, then every 8 s): one failure makes it `degraded`, four in a row `unreachable`, one success `healthy` again; each change is an `mcp.server.status` event in the workspace log.
          */
         post: operations["postMcpServers"];
         delete?: never;
@@ -345,8 +345,88 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Check an external MCP server now: initialize, list tools and resources (10 s at most) */
+        /**
+         * Check an external MCP server now: initialize, list tools and resources (10 s at most)
+         * @description Counts like a scheduled check (a failure makes the server degraded) and reschedules the next one.
+         */
         post: operations["postMcpServersServerIdCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/servers/{serverId}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a registered MCP server's resources and resource templates (asked live) */
+        get: operations["getMcpServersServerIdResources"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/servers/{serverId}/resources/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read a resource of a registered MCP server
+         * @description The read is an `mcp.resource.read` event in the workspace log with `correlationId` (the request id).
+         */
+        post: operations["postMcpServersServerIdResourcesRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/servers/{serverId}/tools/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a tool on one registered MCP server
+         * @description The tool's answer is in `result` (content blocks as the server sent them; `isError` when the tool itself reported a failure). The call is an `mcp.tool.called` event in the workspace log with `correlationId` (the request id).
+         */
+        post: operations["postMcpServersServerIdToolsCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mcp/tools/call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call a tool by name on whichever registered server offers it, failing over to the next
+         * @description Candidates are the servers whose last health check listed the tool (or `serverIds`): healthy first, then degraded, unknown, and unreachable last (or not at all with `skipUnreachable`). A server that fails (connection, timeout, JSON-RPC error) is checked again soon and the next is tried; a tool's own `isError` answer is returned, not retried. `attempts` lists every server tried and why each failed; the call is an `mcp.tool.called` event with `correlationId`.
+         */
+        post: operations["postMcpToolsCall"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1267,6 +1347,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects/{id}/self/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change ATT itself: test, pull request, CI, merge, restart, with rollback
+         * @description The project is ATT's own repository (or a clone of it). The change is made on a new branch with `code.write`, committed, and tested with the paths in `.att/self.json` (refused when red); then a pull request is opened and its CI followed (10 s backing off to 60 s, 10 min by default); high-risk files wait for an approval; then it is merged and, when a launcher runs ATT, ATT restarts on the merged commit and the workflow waits until the new version is healthy or rolled back. Changes to one project run one at a time.
+         */
+        post: operations["postProjectsIdSelfChanges"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects/{id}/terminal/run": {
         parameters: {
             query?: never;
@@ -1494,6 +1594,81 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List workflows, newest first */
+        get: operations["getWorkflows"];
+        put?: never;
+        /**
+         * Start a workflow of agent operations
+         * @description Steps run in order; `after` makes steps wait for others (steps with the same dependencies run in parallel). `if` skips a step, `retry` retries it with backoff, `poll` calls it again until a condition holds, `approval` waits for a human, `runWhen: always` runs clean-up after a failure. String params may refer to `${input.x}` or `${steps.<id>.result.<field>}`. Answers at once; every step start and end is an event in the project's log.
+         */
+        post: operations["postWorkflows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One workflow with its steps */
+        get: operations["getWorkflowsWorkflowId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running workflow
+         * @description Nothing new starts and waits end at once; clean-up steps (`runWhen: always|failure`) still run.
+         */
+        post: operations["postWorkflowsWorkflowIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflows/{workflowId}/steps/{stepId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject a step that waits for a human */
+        post: operations["postWorkflowsWorkflowIdStepsStepIdDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -1511,6 +1686,10 @@ export type components = {
             projectsDir: string;
             python: string | null;
         } | null;
+        ApprovalDecision: {
+            approve: boolean;
+            comment?: string;
+        };
         Branch: {
             current: boolean;
             name: string;
@@ -1589,7 +1768,7 @@ export type components = {
          * @description Stable machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "invalid_json" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "precondition_failed" | "upstream_error" | "unknown_method" | "agent_unavailable" | "agent_timeout" | "agent_error" | "internal";
+        ErrorCode: "bad_request" | "invalid_json" | "validation_failed" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "precondition_failed" | "upstream_error" | "unknown_method" | "agent_unavailable" | "agent_timeout" | "agent_error" | "internal" | "timeout" | "cancelled" | "rejected";
         Event: {
             /** @description Who caused the event, e.g. 'agent', 'user:admin'. */
             actor: string;
@@ -1616,7 +1795,7 @@ export type components = {
             nextAfter: number;
         };
         /** @enum {string} */
-        EventType: "project.created" | "project.updated" | "project.deleted" | "code.changed" | "test.run" | "test.passed" | "test.failed" | "build.started" | "build.completed" | "deploy.started" | "deploy.completed" | "runtime.status" | "runtime.log" | "runtime.crashed" | "runtime.chat.delta" | "runtime.chat.step" | "runtime.chat.prompt" | "runtime.chat.done" | "nat.run" | "nat.completed" | "git.commit" | "git.pr.created" | "git.pr.merged" | "terminal.output" | "terminal.exit" | "error" | "diagnostic";
+        EventType: "project.created" | "project.updated" | "project.deleted" | "code.changed" | "test.run" | "test.passed" | "test.failed" | "build.started" | "build.completed" | "deploy.started" | "deploy.completed" | "runtime.status" | "runtime.log" | "runtime.crashed" | "runtime.chat.delta" | "runtime.chat.step" | "runtime.chat.prompt" | "runtime.chat.done" | "nat.run" | "nat.completed" | "git.commit" | "git.pr.created" | "git.pr.merged" | "terminal.output" | "terminal.exit" | "workflow.started" | "workflow.step.started" | "workflow.step.succeeded" | "workflow.step.failed" | "workflow.step.waiting" | "workflow.step.skipped" | "workflow.succeeded" | "workflow.failed" | "workflow.cancelled" | "error" | "diagnostic" | "mcp.server.status" | "mcp.tool.called" | "mcp.resource.read";
         FileChange: {
             /**
              * @description Path relative to the project root, '/'-separated.
@@ -1676,6 +1855,8 @@ export type components = {
                  */
                 lastHeartbeatAt: string | null;
             };
+            /** @description The commit this control plane was started from by the launcher (ATT_BUILD); null otherwise. */
+            build: string | null;
             protocolVersion: number;
             /** @enum {string} */
             status: "ok";
@@ -1736,6 +1917,20 @@ export type components = {
          * @enum {string}
          */
         LogStream: "stdout" | "stderr" | "att";
+        McpCallAttempt: {
+            durationMs: number;
+            /** @description Why the call failed on this server. */
+            error: string | null;
+            ok: boolean;
+            serverId: string;
+            serverName: string;
+            /**
+             * @description The server's status when it was tried.
+             * @enum {string}
+             */
+            status: "unknown" | "healthy" | "degraded" | "unreachable";
+            transport: components["schemas"]["McpTransport"];
+        };
         /** @description How to reach and use ATT's MCP server. */
         McpDescriptor: {
             auth: {
@@ -1771,13 +1966,91 @@ export type components = {
             transport: "streamable-http";
             version: string;
         };
+        McpFailoverCallBody: {
+            /** @description A JSON object. */
+            arguments?: {
+                [key: string]: unknown;
+            };
+            /** @example echo */
+            name: string;
+            /** @description Only these servers are candidates (default: every server whose last check listed the tool). */
+            serverIds?: string[];
+            /**
+             * @description Leave unreachable servers out instead of trying them last.
+             * @default false
+             */
+            skipUnreachable: boolean;
+            /**
+             * @description Per server tried, in milliseconds.
+             * @default 30000
+             */
+            timeoutMs: number;
+        };
+        McpResource: {
+            description?: string;
+            mimeType?: string;
+            name: string;
+            title?: string;
+            uri: string;
+        };
+        McpResourceContent: {
+            /** @description Base64 binary content. */
+            blob?: string;
+            mimeType?: string;
+            text?: string;
+            uri: string;
+        };
+        McpResourceList: {
+            resources: components["schemas"]["McpResource"][];
+            resourceTemplates: components["schemas"]["McpResourceTemplate"][];
+            serverId: string;
+            /** @description True when the server lists more than 500. */
+            truncated: boolean;
+        };
+        McpResourceReadBody: {
+            /**
+             * @description Per server tried, in milliseconds.
+             * @default 30000
+             */
+            timeoutMs: number;
+            /** @example file:///README.md */
+            uri: string;
+        };
+        McpResourceReadResult: {
+            contents: components["schemas"]["McpResourceContent"][];
+            /** @description Names this invocation in the mcp.* events of the workspace log. */
+            correlationId: string;
+            serverId: string;
+            serverName: string;
+            uri: string;
+        };
+        McpResourceTemplate: {
+            description?: string;
+            mimeType?: string;
+            name: string;
+            title?: string;
+            uriTemplate: string;
+        };
         McpServer: {
+            args: string[];
+            /** @description The server's capability names (tools, resources, prompts, logging, ...). */
+            capabilities: string[];
+            /** @description stdio only. */
+            command: string | null;
+            consecutiveFailures: number;
             /**
              * Format: date-time
              * @description ISO 8601, UTC
              */
             createdAt: string;
-            /** @description Why the check failed: the connection error or the JSON-RPC error. */
+            /**
+             * @description Variable names with masked values (stdio).
+             * @example {}
+             */
+            env: {
+                [key: string]: string;
+            };
+            /** @description Why the last check failed: the connection error or the JSON-RPC error. */
             error: string | null;
             /**
              * @description Header names with masked values, e.g. `Bearer ****abcd`.
@@ -1792,9 +2065,14 @@ export type components = {
              * @description ISO 8601, UTC
              */
             lastCheckedAt: string | null;
-            /** @description Connect, initialize and list, end to end. */
+            /** @description The last check, end to end; null if it failed. */
             latencyMs: number | null;
             name: string;
+            /**
+             * Format: date-time
+             * @description When the next scheduled check is due.
+             */
+            nextCheckAt: string | null;
             protocolVersion: string | null;
             /** @description How many resources the server lists; null when it has no resources capability. */
             resourcesCount: number | null;
@@ -1803,10 +2081,13 @@ export type components = {
                 version: string;
             } | null;
             status: components["schemas"]["McpServerStatus"];
-            /** @description The server's tools (at most 200). */
+            /** @description The server's tools (at most 200) as the last successful check listed them. */
             tools: components["schemas"]["McpServerTool"][];
-            url: string;
+            transport: components["schemas"]["McpTransport"];
+            /** @description Streamable HTTP only. */
+            url: string | null;
         };
+        /** @description A Streamable HTTP server (`url`, optional `headers`; `transport` may be left out) or a stdio server (`transport: stdio`, `command`, `args`, `env`) that the linked agent starts on its machine. */
         McpServerCreate: {
             /**
              * @description Headers sent to the server on every request (e.g. Authorization). Stored; answers show them masked.
@@ -1822,25 +2103,97 @@ export type components = {
              * @example github
              */
             name: string;
+            /** @enum {string} */
+            transport?: "streamable-http";
             /**
              * Format: uri
              * @description The server's Streamable HTTP endpoint.
              * @example https://mcp.example.com/mcp
              */
             url: string;
+        } | {
+            /**
+             * @description Arguments, passed as they are (no shell). Shown in answers: put secrets in `env`.
+             * @example [
+             *       "-y",
+             *       "@modelcontextprotocol/server-everything"
+             *     ]
+             */
+            args?: string[];
+            /**
+             * @description The program to start (looked up on the agent's PATH), without a shell.
+             * @example npx
+             */
+            command: string;
+            /**
+             * @description Added to a minimal environment (HOME, PATH, SHELL, TERM, USER, LOGNAME). Stored; answers show the values masked.
+             * @example {
+             *       "API_KEY": "<secret>"
+             *     }
+             */
+            env?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Unique within the workspace (compared case-insensitively).
+             * @example github
+             */
+            name: string;
+            /** @enum {string} */
+            transport: "stdio";
         };
         McpServerList: {
             servers: components["schemas"]["McpServer"][];
         };
         /**
-         * @description `unknown` until the first health check has finished.
+         * @description `unknown` until the first check has finished; `degraded` after a failed check, `unreachable` after 4 in a row; `healthy` again after one that succeeds.
          * @enum {string}
          */
-        McpServerStatus: "unknown" | "healthy" | "unreachable";
+        McpServerStatus: "unknown" | "healthy" | "degraded" | "unreachable";
         McpServerTool: {
             description?: string;
             name: string;
         };
+        McpToolCallBody: {
+            /** @description A JSON object. */
+            arguments?: {
+                [key: string]: unknown;
+            };
+            /** @example echo */
+            name: string;
+            /**
+             * @description Per server tried, in milliseconds.
+             * @default 30000
+             */
+            timeoutMs: number;
+        };
+        McpToolCallResult: {
+            /** @description Every server tried, in order; the last one answered. */
+            attempts: components["schemas"]["McpCallAttempt"][];
+            /** @description Names this invocation in the mcp.* events of the workspace log. */
+            correlationId: string;
+            result: components["schemas"]["McpToolResult"];
+            /** @description The server that answered. */
+            serverId: string;
+            serverName: string;
+            tool: string;
+        };
+        McpToolResult: {
+            content: {
+                [key: string]: unknown;
+            }[];
+            /** @description The tool reported a failure of its own (the call itself worked). */
+            isError: boolean;
+            /** @description A JSON object. */
+            structuredContent?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description Streamable HTTP (reached by the control plane) or stdio (run by the agent).
+         * @enum {string}
+         */
+        McpTransport: "streamable-http" | "stdio";
         NatRun: {
             command: string[];
             /**
@@ -2111,6 +2464,37 @@ export type components = {
             /** @description The matched line, cut at 1000 characters. */
             text: string;
         };
+        SelfChangeFile: {
+            /** @description The whole new text of the file. */
+            content: string;
+            /**
+             * @description Path relative to the project root, '/'-separated.
+             * @example src/app/register.py
+             */
+            path: string;
+        };
+        SelfChangeRequest: {
+            /** @default  */
+            body: string;
+            /** @description How CI is followed: every 10 s backing off to 60 s, for 10 minutes, unless set here. */
+            ci?: {
+                /** @default 10000 */
+                intervalMs: number;
+                /** @default 60000 */
+                maxIntervalMs: number;
+                /** @default 600000 */
+                timeoutMs: number;
+            };
+            files: components["schemas"]["SelfChangeFile"][];
+            provider?: components["schemas"]["PrProvider"];
+            /**
+             * @description Restart ATT on the merged version through the launcher (when one runs it).
+             * @default true
+             */
+            restart: boolean;
+            /** @example Say hello in the README */
+            title: string;
+        };
         /**
          * @description websocket: /websocket with chat_stream (answer and intermediate steps); chat_completions: POST /v1/chat/completions; generate: POST /generate; workflow_full: POST /v1/workflow/full (answer and every intermediate step).
          * @default websocket
@@ -2236,6 +2620,132 @@ export type components = {
             /** @enum {string} */
             type: "file" | "directory" | "symlink";
         };
+        WireError: {
+            code: components["schemas"]["ErrorCode"];
+            /** @description Any JSON value. */
+            details?: string | number | boolean | Record<string, never> | unknown[] | null;
+            message: string;
+        } | null;
+        Workflow: {
+            actor: string;
+            concurrencyKey: string | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            deadlineAt: string | null;
+            durationMs: number | null;
+            error: components["schemas"]["WireError"];
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description A JSON object. */
+            input: {
+                [key: string]: unknown;
+            };
+            /** @description `custom`, or the built-in workflow it is (e.g. `self.change`). */
+            kind: string;
+            name: string;
+            projectId: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            startedAt: string | null;
+            status: components["schemas"]["WorkflowStatus"];
+            steps: components["schemas"]["WorkflowStep"][];
+        };
+        WorkflowAction: {
+            /** @enum {string} */
+            method: "agent.ping" | "diagnostics.emitEvents" | "projects.list" | "projects.get" | "projects.templates" | "projects.create" | "projects.clone" | "projects.import" | "projects.export" | "projects.delete" | "code.tree" | "code.read" | "code.write" | "code.search" | "code.diff" | "git.status" | "git.add" | "git.commit" | "git.push" | "git.branch.list" | "git.branch.create" | "git.branch.switch" | "git.log" | "git.pr.create" | "git.pr.list" | "git.pr.merge" | "git.pr.reviews" | "git.pr.review" | "git.actions" | "git.actions.log" | "runtime.start" | "runtime.stop" | "runtime.restart" | "runtime.status" | "runtime.logs" | "runtime.send" | "runtime.respond" | "debug.errors" | "debug.traces" | "tests.run" | "tests.results" | "nat.run" | "nat.eval" | "nat.runs" | "deploy.build" | "deploy.run" | "deploy.rollback" | "deploy.status" | "terminal.run" | "self.plan" | "self.pullRequest" | "self.restart" | "self.restartStatus" | "mcp.stdio.check" | "mcp.stdio.call" | "mcp.stdio.resources" | "mcp.stdio.read" | "mcp.stdio.close";
+            /** @description The operation's params. A string `${path}` is replaced by that value (a whole-string reference keeps its type); `${path}` inside a longer string is interpolated. */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            type: "call";
+        } | {
+            prompt: string;
+            /** @enum {string} */
+            type: "approval";
+        } | {
+            code?: components["schemas"]["ErrorCode"];
+            /** @description Any JSON value. */
+            details?: string | number | boolean | Record<string, never> | unknown[] | null;
+            message: string;
+            /** @enum {string} */
+            type: "fail";
+        } | {
+            ms: number;
+            /** @enum {string} */
+            type: "delay";
+        };
+        WorkflowCondition: {
+            /**
+             * @description truthy: set and not false, 0, '' or an empty list/object.
+             * @default eq
+             * @enum {string}
+             */
+            op: "eq" | "ne" | "in" | "nin" | "exists" | "truthy" | "falsy";
+            /** @example steps.tests.result.run.status */
+            path: string;
+            /** @description For eq/ne a value; for in/nin a list. */
+            value?: string | number | boolean | Record<string, never> | unknown[] | null;
+        };
+        WorkflowCreate: {
+            /** @description Workflows with the same key run one at a time, in the order they were created. */
+            concurrencyKey?: string;
+            /** @description A JSON object. */
+            input?: {
+                [key: string]: unknown;
+            };
+            name: string;
+            projectId: string;
+            steps: components["schemas"]["WorkflowStepSpec"][];
+            /** @default 3600000 */
+            timeoutMs: number;
+        };
+        WorkflowList: {
+            workflows: components["schemas"]["Workflow"][];
+        };
+        /** @description Call again until `until` holds, backing off from intervalMs to maxIntervalMs; failed calls are retried within the timeout. */
+        WorkflowPoll: {
+            /**
+             * @description Fails at once when any holds.
+             * @default []
+             */
+            failWhen: components["schemas"]["WorkflowCondition"][];
+            /** @default 10000 */
+            intervalMs: number;
+            /** @default 60000 */
+            maxIntervalMs: number;
+            /** @default 600000 */
+            timeoutMs: number;
+            /** @description Done when all hold for the answer (`result.*`). */
+            until: components["schemas"]["WorkflowCondition"][];
+        };
+        WorkflowRetry: {
+            /**
+             * @description Attempts in all, the first included.
+             * @default 1
+             */
+            attempts: number;
+            /** @default 1000 */
+            backoffMs: number;
+            /** @default 2 */
+            factor: number;
+            /** @default 60000 */
+            maxBackoffMs: number;
+        };
         WorkflowRun: {
             branch: string | null;
             /** @enum {string|null} */
@@ -2257,6 +2767,69 @@ export type components = {
             updatedAt: string;
             url: string | null;
         };
+        /** @enum {string} */
+        WorkflowStatus: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+        WorkflowStep: {
+            attempt: number;
+            durationMs: number | null;
+            error: components["schemas"]["WireError"];
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            finishedAt: string | null;
+            /** @example tests */
+            id: string;
+            /** @enum {string} */
+            kind: "call" | "approval" | "fail" | "delay";
+            method: string | null;
+            name: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt or poll runs; while running, when this attempt times out.
+             */
+            nextAt: string | null;
+            /** @description Any JSON value. */
+            result: string | number | boolean | Record<string, never> | unknown[] | null;
+            /**
+             * Format: date-time
+             * @description ISO 8601, UTC
+             */
+            startedAt: string | null;
+            status: components["schemas"]["WorkflowStepStatus"];
+            /** @enum {string|null} */
+            waitingFor: "retry" | "poll" | "approval" | "delay" | null;
+        };
+        WorkflowStepSpec: {
+            action: components["schemas"]["WorkflowAction"];
+            /** @description Steps that must end first; the previous step when omitted, none with []. */
+            after?: string[];
+            /** @default false */
+            continueOnError: boolean;
+            /** @example tests */
+            id: string;
+            /**
+             * @description Skipped unless all hold.
+             * @default []
+             */
+            if: components["schemas"]["WorkflowCondition"][];
+            name?: string;
+            poll?: components["schemas"]["WorkflowPoll"];
+            retry?: components["schemas"]["WorkflowRetry"];
+            /**
+             * @description failure/always steps still run once the workflow is failing (clean-up).
+             * @default success
+             * @enum {string}
+             */
+            runWhen: "success" | "failure" | "always";
+            /** @description Per attempt; the operation's own limit when omitted. */
+            timeoutMs?: number;
+        };
+        /**
+         * @description waiting: for a retry, the next poll, a delay or a human approval (see `waitingFor`).
+         * @enum {string}
+         */
+        WorkflowStepStatus: "pending" | "running" | "waiting" | "succeeded" | "failed" | "skipped" | "cancelled";
     };
     responses: never;
     parameters: never;
@@ -2331,15 +2904,6 @@ export interface operations {
         };
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "name": "github",
-                 *       "url": "https://mcp.example.com/mcp",
-                 *       "headers": {
-                 *         "Authorization": "Bearer <token>"
-                 *       }
-                 *     }
-                 */
                 "application/json": components["schemas"]["McpServerCreate"];
             };
         };
@@ -2523,6 +3087,343 @@ export interface operations {
             };
             /** @description Unexpected server error. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMcpServersServerIdResources: {
+        parameters: {
+            query?: {
+                timeoutMs?: number;
+            };
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The server's resources */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpResourceList"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No MCP server with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed (connection, timeout or JSON-RPC error). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMcpServersServerIdResourcesRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "uri": "file:///README.md"
+                 *     }
+                 */
+                "application/json": components["schemas"]["McpResourceReadBody"];
+            };
+        };
+        responses: {
+            /** @description The resource's contents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpResourceReadResult"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No MCP server with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed (connection, timeout or JSON-RPC error). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMcpServersServerIdToolsCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "echo",
+                 *       "arguments": {
+                 *         "text": "hi"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["McpToolCallBody"];
+            };
+        };
+        responses: {
+            /** @description The tool's answer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolCallResult"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No MCP server with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed (connection, timeout or JSON-RPC error); `details.attempts` says why. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postMcpToolsCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "echo",
+                 *       "arguments": {
+                 *         "text": "hi"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["McpFailoverCallBody"];
+            };
+        };
+        responses: {
+            /** @description The answer of the first server that answered */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["McpToolCallResult"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No registered server offers a tool of that name. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Every candidate failed. The server failed (connection, timeout or JSON-RPC error); `details.attempts` says why. */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7783,6 +8684,88 @@ export interface operations {
             };
         };
     };
+    postProjectsIdSelfChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Docs: say hello",
+                 *       "files": [
+                 *         {
+                 *           "path": "docs/hello.md",
+                 *           "content": "# Hello\n"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["SelfChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description The self-change workflow, queued or running */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postProjectsIdTerminalRun: {
         parameters: {
             query?: never;
@@ -8589,6 +9572,405 @@ export interface operations {
             };
             /** @description The agent did not answer in time. */
             504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflows: {
+        parameters: {
+            query?: {
+                limit?: number;
+                projectId?: string;
+                status?: components["schemas"]["WorkflowStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Workflows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowList"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "projectId": "3f1c2a9e-0000-4000-8000-000000000000",
+                 *       "name": "test then commit",
+                 *       "steps": [
+                 *         {
+                 *           "id": "tests",
+                 *           "action": {
+                 *             "type": "call",
+                 *             "method": "tests.run",
+                 *             "params": {
+                 *               "projectId": "3f1c2a9e-0000-4000-8000-000000000000"
+                 *             }
+                 *           }
+                 *         },
+                 *         {
+                 *           "id": "commit",
+                 *           "if": [
+                 *             {
+                 *               "path": "steps.tests.result.run.status",
+                 *               "op": "eq",
+                 *               "value": "passed"
+                 *             }
+                 *           ],
+                 *           "action": {
+                 *             "type": "call",
+                 *             "method": "git.commit",
+                 *             "params": {
+                 *               "projectId": "3f1c2a9e-0000-4000-8000-000000000000",
+                 *               "message": "green",
+                 *               "all": true
+                 *             }
+                 *           },
+                 *           "retry": {
+                 *             "attempts": 3,
+                 *             "backoffMs": 1000
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["WorkflowCreate"];
+            };
+        };
+        responses: {
+            /** @description The workflow, queued or running */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such project. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWorkflowsWorkflowId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No workflow with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsWorkflowIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workflow, stopping */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No workflow with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The workflow has already ended. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postWorkflowsWorkflowIdStepsStepIdDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stepId: string;
+                workflowId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "approve": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApprovalDecision"];
+            };
+        };
+        responses: {
+            /** @description The workflow after the decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"];
+                };
+            };
+            /** @description Malformed request (for example, invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No workflow with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The step is not waiting for an approval. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server error. */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
