@@ -70,6 +70,17 @@ export const StepAction = z
           "The operation's params. A string `${path}` is replaced by that value (a whole-string reference keeps its type); `${path}` inside a longer string is interpolated.",
       }),
     }),
+    z.object({
+      type: z.literal("tool"),
+      tool: z
+        .string()
+        .min(1)
+        .max(256)
+        .meta({ description: "A tool of a registered MCP server (the hub fails over across servers that offer it)." }),
+      arguments: JsonObject.default({}).meta({
+        description: "The tool's arguments; `${path}` references are filled like a call's params.",
+      }),
+    }),
     z.object({ type: z.literal("approval"), prompt: z.string().min(1).max(2000) }),
     z.object({
       type: z.literal("fail"),
@@ -142,8 +153,8 @@ export const WorkflowStep = z
   .object({
     id: StepId,
     name: z.string().nullable(),
-    kind: z.enum(["call", "approval", "fail", "delay"]),
-    method: z.string().nullable(),
+    kind: z.enum(["call", "tool", "approval", "fail", "delay"]),
+    method: z.string().nullable().meta({ description: "The agent operation, or `mcp:<tool>` for a hub tool." }),
     status: StepStatus,
     waitingFor: z.enum(["retry", "poll", "approval", "delay"]).nullable(),
     attempt: z.number().int().min(0),

@@ -9,11 +9,13 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { StoredEvent, Workflow, WorkflowStepInput } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { McpFixtureServer } from "../support/mcp-fixture-server.ts";
 import { Stack } from "../support/stack.ts";
 
 let stack: Stack;
 let projectId: string;
 let projectDir: string;
+const fixture = new McpFixtureServer();
 
 beforeAll(async () => {
   stack = await Stack.start();
@@ -27,6 +29,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await fixture.stop();
   await stack?.dispose();
 });
 
@@ -226,6 +229,30 @@ describe("workflows", () => {
     expect(statuses(done)).toEqual({ slow: "succeeded", next: "skipped", cleanup: "succeeded" });
     expect(done.steps[0]?.result).toMatchObject({ output: "landed\n" });
     expect(await readFile(path.join(projectDir, "cleanup.txt"), "utf8")).toBe("cleaned\n");
+  });
+
+  it("calls a tool of a registered MCP server through the hub, and feeds its answer to the next step", async () => {
+    await fixture.start();
+    const registered = await stack.api("/api/v1/mcp/servers", {
+      method: "POST",
+      body: JSON.stringify({ name: "workflow-fixture", url: fixture.url }),
+    });
+    expect(registered.status).toBe(201);
+    const workflow = await start({
+      name: "hub tool",
+      input: { word: "from-the-hub" },
+      steps: [
+        { id: "echo", action: { type: "tool", tool: "echo", arguments: { text: "${input.word}" } } },
+        sh("use", "echo '${steps.echo.result.result.content.0.text}' > echoed.txt"),
+        { id: "missing", action: { type: "tool", tool: "no_such_tool", arguments: {} }, runWhen: "always" },
+      ],
+    });
+    const done = await settled(workflow.id);
+    expect(statuses(done)).toEqual({ echo: "succeeded", use: "succeeded", missing: "failed" });
+    expect(done.steps[0]).toMatchObject({ kind: "tool", method: "mcp:echo" });
+    expect(done.steps[0]?.result).toMatchObject({ serverName: "workflow-fixture", tool: "echo" });
+    expect(await readFile(path.join(projectDir, "echoed.txt"), "utf8")).toBe("from-the-hub\n");
+    expect(done.steps[2]?.error?.message).toContain("no_such_tool");
   });
 
   it("runs workflows with the same concurrency key one at a time, in order", async () => {

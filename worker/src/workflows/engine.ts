@@ -13,6 +13,7 @@ import {
   type Json,
   type JsonObject,
   METHOD_TIMEOUT_MS,
+  type StepAction,
   type WireError,
   type Workflow,
   type WorkflowCreate,
@@ -45,6 +46,8 @@ export interface EngineDeps {
     frameId: string;
     timeoutMs?: number;
   }) => Promise<Outcome<Json>>;
+  /** Calls a tool of the MCP client hub by name, with failover across the servers that offer it. */
+  callTool: (call: { tool: string; arguments: JsonObject; correlationId: string }) => Promise<Outcome<Json>>;
   /** Appends an event to the project's log and fans it out. */
   record: (event: { projectId: string; type: EventType; payload: WorkflowEventPayload; actor: string }) => void;
 }
@@ -236,12 +239,12 @@ export class WorkflowEngine {
       const spec = specs.get(step.stepId);
       if (spec === undefined) continue;
       if (step.status === "running" && !this.#inFlight.has(attemptKey(id, step.stepId, step.attempt))) {
-        if (spec.action.type === "call") this.#call(row, spec, step, { again: true }, indexSteps(steps));
+        if (isCall(spec.action)) this.#call(row, spec, step, { again: true }, indexSteps(steps));
         continue;
       }
-      if (step.status === "running" && spec.action.type === "call" && step.nextAt !== null && step.nextAt <= now) {
+      if (step.status === "running" && isCall(spec.action) && step.nextAt !== null && step.nextAt <= now) {
         // The attempt's own limit, kept by the alarm: a timer inside the Durable Object may not fire while it idles.
-        const message = `no answer within ${attemptLimit(spec, spec.action.method)} ms`;
+        const message = `no answer within ${attemptLimit(spec)} ms`;
         const tookMs = step.startedAt === null ? 0 : now - Date.parse(step.startedAt);
         await this.#complete(id, spec, step.attempt, failure({ code: "agent_timeout", message }), tookMs);
         return; // #complete advanced the workflow from fresh rows
@@ -249,7 +252,7 @@ export class WorkflowEngine {
       if (step.status !== "waiting" || step.nextAt === null || step.nextAt > now) continue;
       if (spec.action.type === "delay") {
         this.#finishStep(row, step, { status: "succeeded", result: { waitedMs: spec.action.ms } });
-      } else if (spec.action.type === "call") {
+      } else if (isCall(spec.action)) {
         this.#call(row, spec, step, { again: false }, indexSteps(steps));
       }
     }
@@ -335,7 +338,7 @@ export class WorkflowEngine {
     const now = Date.now();
     const startedAt = new Date(now).toISOString();
     const { action } = spec;
-    if (action.type === "call") {
+    if (isCall(action)) {
       this.#call(row, spec, step, { again: false }, steps);
       return;
     }
@@ -371,13 +374,14 @@ export class WorkflowEngine {
     options: { again: boolean },
     steps: Map<string, StepRow>,
   ): void {
-    if (spec.action.type !== "call") return;
-    const { method } = spec.action;
+    const { action } = spec;
+    if (!isCall(action)) return;
+    const method = action.type === "call" ? action.method : `mcp:${action.tool}`;
     const { store } = this.#deps;
     const attempt = options.again ? step.attempt : step.attempt + 1;
     let params: Json;
     try {
-      params = fill(spec.action.params, scopeOf(row, steps));
+      params = fill(action.type === "call" ? action.params : action.arguments, scopeOf(row, steps));
     } catch (error) {
       if (!(error instanceof MissingReference)) throw error;
       const message = `its params refer to ${error.path}, which is not set`;
@@ -392,7 +396,7 @@ export class WorkflowEngine {
       attempt,
       startedAt,
       // While running, nextAt is when this attempt times out (kept by the alarm).
-      nextAt: now + attemptLimit(spec, method),
+      nextAt: now + attemptLimit(spec),
       deadlineAt: pollDeadline,
     });
     if (!options.again) {
@@ -401,8 +405,22 @@ export class WorkflowEngine {
     const key = attemptKey(row.id, step.stepId, attempt);
     this.#inFlight.add(key);
     const sent = Date.now();
-    void this.#deps
-      .invoke({ method, params: params as JsonObject, frameId: key, ...optionalTimeout(spec) })
+    let answer: Promise<Outcome<Json>>;
+    if (action.type === "call") {
+      answer = this.#deps.invoke({
+        method: action.method,
+        params: params as JsonObject,
+        frameId: key,
+        ...optionalTimeout(spec),
+      });
+    } else if (options.again) {
+      // A hub call has no idempotency key: after a restart it is not sent again blindly; a retry policy may.
+      const message = "interrupted by a control-plane restart: the tool may or may not have run";
+      answer = Promise.resolve(failure({ code: "upstream_error", message }));
+    } else {
+      answer = this.#deps.callTool({ tool: action.tool, arguments: params as JsonObject, correlationId: key });
+    }
+    void answer
       .then((outcome) => this.#complete(row.id, spec, attempt, outcome, Date.now() - sent))
       .catch((error: unknown) => log("error", "workflow step crashed", { key, error: (error as Error).message }))
       .finally(() => this.#inFlight.delete(key));
@@ -531,9 +549,18 @@ const attemptKey = (id: string, stepId: string, attempt: number): string => `${i
 const unknown = (id: string): WireError => ({ code: "not_found", message: `no workflow with id '${id}'` });
 
 /** An attempt's limit: the step's own, else the operation's default with a margin over the link's timer. */
-function attemptLimit(spec: WorkflowStepSpec, method: AgentMethod): number {
-  return spec.timeoutMs ?? Math.max(DEFAULT_CALL_TIMEOUT_MS, METHOD_TIMEOUT_MS[method] ?? 0) + ALARM_MARGIN_MS;
+function attemptLimit(spec: WorkflowStepSpec): number {
+  if (spec.timeoutMs !== undefined) return spec.timeoutMs;
+  const fallback = spec.action.type === "call" ? (METHOD_TIMEOUT_MS[spec.action.method] ?? 0) : MCP_TOOL_TIMEOUT_MS;
+  return Math.max(DEFAULT_CALL_TIMEOUT_MS, fallback) + ALARM_MARGIN_MS;
 }
+
+type CallAction = Extract<StepAction, { type: "call" | "tool" }>;
+/** Steps that send something and wait for its answer: an agent operation or a hub tool. */
+const isCall = (action: StepAction): action is CallAction => action.type === "call" || action.type === "tool";
+
+/** The hub bounds a tool call by its own timeout and tries servers in turn; the alarm allows for that. */
+const MCP_TOOL_TIMEOUT_MS = 10 * 60_000;
 
 const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
@@ -604,9 +631,10 @@ function validate(create: WorkflowCreate): string | null {
       before.add(dep);
       for (const id of theirs) before.add(id);
     }
-    if (spec.poll !== undefined && spec.action.type !== "call") return `step '${spec.id}': only a call can poll`;
+    if (spec.poll !== undefined && !isCall(spec.action)) return `step '${spec.id}': only a call or a tool can poll`;
     const paths = [
       ...(spec.action.type === "call" ? references(spec.action.params) : []),
+      ...(spec.action.type === "tool" ? references(spec.action.arguments) : []),
       ...(spec.action.type === "fail" && spec.action.details !== undefined ? references(spec.action.details) : []),
       ...spec.if.map((c) => c.path),
     ];

@@ -186,7 +186,7 @@ export function toWorkflow(row: WorkflowRow, steps: StepRow[]): Workflow {
         id: step.stepId,
         name: spec?.name ?? null,
         kind: action?.type ?? "call",
-        method: action?.type === "call" ? action.method : null,
+        method: action?.type === "call" ? action.method : action?.type === "tool" ? `mcp:${action.tool}` : null,
         status: step.status as StepStatus,
         waitingFor: spec === undefined ? null : waitingFor(spec, step),
         attempt: step.attempt,

@@ -16,6 +16,7 @@ import {
   HEARTBEAT_ACK_TEXT,
   HEARTBEAT_TEXT,
   type HealthResponse,
+  type Json,
   type JsonObject,
   type McpFailoverCallBody,
   type McpResourceList,
@@ -98,10 +99,15 @@ export class Workspace extends DurableObject<Env> {
       store: new WorkflowStore(this.#db),
       wakeups: this.#wakeups,
       invoke: async ({ method, params, frameId, timeoutMs }) => {
-        const outcome = await this.#call(method, params as MethodParams<typeof method>, frameId, { frameId, timeoutMs });
+        const outcome = await this.#call(method, params as MethodParams<typeof method>, frameId, {
+          frameId,
+          timeoutMs,
+        });
         if (outcome.ok) this.#remember(method, outcome.value);
         return outcome;
       },
+      callTool: async ({ tool, arguments: args, correlationId }) =>
+        (await this.#hubCalls.call({ name: tool, arguments: args }, correlationId)) as Outcome<Json>,
       record: (event) => this.#record(event),
     });
     ctx.blockConcurrencyWhile(async () => {
