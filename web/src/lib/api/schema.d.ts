@@ -2666,13 +2666,22 @@ export type components = {
         };
         WorkflowAction: {
             /** @enum {string} */
-            method: "agent.ping" | "diagnostics.emitEvents" | "projects.list" | "projects.get" | "projects.templates" | "projects.create" | "projects.clone" | "projects.import" | "projects.export" | "projects.delete" | "code.tree" | "code.read" | "code.write" | "code.search" | "code.diff" | "git.status" | "git.add" | "git.commit" | "git.push" | "git.branch.list" | "git.branch.create" | "git.branch.switch" | "git.log" | "git.pr.create" | "git.pr.list" | "git.pr.merge" | "git.pr.reviews" | "git.pr.review" | "git.actions" | "git.actions.log" | "runtime.start" | "runtime.stop" | "runtime.restart" | "runtime.status" | "runtime.logs" | "runtime.send" | "runtime.respond" | "debug.errors" | "debug.traces" | "tests.run" | "tests.results" | "nat.run" | "nat.eval" | "nat.runs" | "deploy.build" | "deploy.run" | "deploy.rollback" | "deploy.status" | "terminal.run" | "self.plan" | "self.pullRequest" | "self.restart" | "self.restartStatus" | "mcp.stdio.check" | "mcp.stdio.call" | "mcp.stdio.resources" | "mcp.stdio.read" | "mcp.stdio.close";
+            method: "agent.ping" | "diagnostics.emitEvents" | "projects.list" | "projects.get" | "projects.templates" | "projects.create" | "projects.clone" | "projects.import" | "projects.export" | "projects.delete" | "code.tree" | "code.read" | "code.write" | "code.search" | "code.diff" | "git.status" | "git.add" | "git.commit" | "git.push" | "git.branch.list" | "git.branch.create" | "git.branch.switch" | "git.log" | "git.pr.create" | "git.pr.list" | "git.pr.merge" | "git.pr.reviews" | "git.pr.review" | "git.actions" | "git.actions.log" | "runtime.start" | "runtime.stop" | "runtime.restart" | "runtime.status" | "runtime.logs" | "runtime.send" | "runtime.respond" | "debug.errors" | "debug.traces" | "tests.run" | "tests.results" | "nat.run" | "nat.eval" | "nat.runs" | "deploy.build" | "deploy.run" | "deploy.rollback" | "deploy.status" | "terminal.run" | "self.plan" | "self.pullRequest" | "self.restore" | "self.restart" | "self.restartStatus" | "mcp.stdio.check" | "mcp.stdio.call" | "mcp.stdio.resources" | "mcp.stdio.read" | "mcp.stdio.close";
             /** @description The operation's params. A string `${path}` is replaced by that value (a whole-string reference keeps its type); `${path}` inside a longer string is interpolated. */
             params: {
                 [key: string]: unknown;
             };
             /** @enum {string} */
             type: "call";
+        } | {
+            /** @description The tool's arguments; `${path}` references are filled like a call's params. */
+            arguments?: {
+                [key: string]: unknown;
+            };
+            /** @description A tool of a registered MCP server (the hub fails over across servers that offer it). */
+            tool: string;
+            /** @enum {string} */
+            type: "tool";
         } | {
             prompt: string;
             /** @enum {string} */
@@ -2781,7 +2790,8 @@ export type components = {
             /** @example tests */
             id: string;
             /** @enum {string} */
-            kind: "call" | "approval" | "fail" | "delay";
+            kind: "call" | "tool" | "approval" | "fail" | "delay";
+            /** @description The agent operation, or `mcp:<tool>` for a hub tool. */
             method: string | null;
             name: string | null;
             /**
