@@ -4,15 +4,17 @@
  * answer streams in over NAT's WebSocket (runtime.chat.delta events) with its
  * intermediate steps, an HTTP transport answers too, and the conversation
  * survives switching tabs. ATT mode: a plain request becomes a plan of ATT
- * operations that creates a second project and runs its app.
+ * operations that creates a second project and runs its app, and a tool of a
+ * real MCP server registered with the hub is listed and called by name.
  */
 
 import { cpSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { RuntimeStatus, StoredEvent } from "@att/shared";
+import type { McpServer, RuntimeStatus, StoredEvent } from "@att/shared";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { type AppPage, launchBrowser, openApp, PHONE, screenshot } from "../support/browser.ts";
+import { McpFixtureServer } from "../support/mcp-fixture-server.ts";
 import { repoRoot, Stack } from "../support/stack.ts";
 
 const NAME = "chat_bot";
@@ -197,6 +199,81 @@ describe("ATT mode", () => {
     await page.getByTestId("att-mode-note").waitFor();
     expect(await overflow()).toBeLessThanOrEqual(0);
     await screenshot(page, "7-chat-phone-dark");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("ATT mode and the MCP client hub", () => {
+  const fixture = new McpFixtureServer();
+  const SERVER = "hub_fixture";
+
+  beforeAll(async () => {
+    await fixture.start();
+    const response = await post("/api/v1/mcp/servers", { name: SERVER, url: fixture.url });
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect(((await response.json()) as McpServer).status).toBe("healthy");
+  });
+
+  afterAll(() => fixture.stop());
+
+  /** Sends a request in ATT mode and returns the entry ATT answers with (the n-th plan or reply). */
+  async function ask(page: Page, text: string, testId: "att-plan" | "att-reply", n: number) {
+    await page.getByLabel("Request for ATT").fill(text);
+    await page.getByLabel("Request for ATT").press("Enter");
+    const entry = page.getByTestId(testId).nth(n);
+    const finished =
+      testId === "att-plan" ? entry.and(page.locator('[data-state="done"], [data-state="failed"]')) : entry;
+    // The first request waits for the templates (the agent asks `nat --version`, slow on a busy machine).
+    await finished.waitFor({ timeout: 90_000 });
+    return entry;
+  }
+
+  it("lists the hub's tools and calls one by name, showing its answer and the server that gave it", async () => {
+    const { page, errors, context } = await openChat();
+    await page.getByRole("radio", { name: /ATT/ }).check();
+    await page.getByTestId("att-mode-note").getByText("MCP servers registered in Settings", { exact: false }).waitFor();
+    await page.getByText("What I understand").click();
+    await page.getByRole("button", { name: "list mcp tools" }).waitFor();
+    await page.getByRole("button", { name: 'call echo with {"text": "hi"}' }).waitFor();
+
+    const list = await ask(page, "list mcp tools", "att-plan", 0);
+    expect(await list.getAttribute("data-state")).toBe("done");
+    const listed = list.getByTestId("plan-step");
+    expect(await listed.textContent()).toContain("mcp.servers");
+    expect(await listed.textContent()).toContain("1 MCP server offering 2 tools:");
+    const line = listed.locator("li", { hasText: `${SERVER} (streamable-http): add, echo` });
+    expect(await line.locator("[data-status]").getAttribute("data-status")).toBe("healthy");
+
+    const called = await ask(page, 'call echo with {"text":"hello hub"}', "att-plan", 1);
+    expect(await called.getAttribute("data-state")).toBe("done");
+    const step = called.getByTestId("plan-step");
+    expect(await step.getAttribute("data-status")).toBe("succeeded");
+    expect(await step.textContent()).toContain('Call the MCP tool echo with {"text":"hello hub"}');
+    expect(await step.textContent()).toContain(`echo answered by ${SERVER} (streamable-http).`);
+    expect(await step.getByTestId("step-output").textContent()).toBe("hello hub");
+    await step.getByTestId("step-output").scrollIntoViewIfNeeded();
+    await screenshot(page, "7-chat-att-mcp");
+
+    // A tool no server lists is refused before anything is called.
+    const refused = await ask(page, "call nope", "att-reply", 0);
+    expect(await refused.getAttribute("data-kind")).toBe("invalid");
+    expect(await refused.textContent()).toContain("No registered MCP server offers a tool “nope”. Tools: add, echo.");
+
+    // With the only server down, the call fails, and the server tried says why.
+    await fixture.stop();
+    try {
+      const failed = await ask(page, 'call echo with {"text":"anyone?"}', "att-plan", 2);
+      expect(await failed.getAttribute("data-state")).toBe("failed");
+      const failedStep = failed.getByTestId("plan-step");
+      expect(await failedStep.textContent()).toContain("The call of echo failed on every server tried (1):");
+      expect(await failedStep.textContent()).toMatch(
+        new RegExp(`${SERVER} \\(streamable-http, was \\w+\\) failed after \\d+ ms: [^\\n]*connection refused`),
+      );
+      expect(await failedStep.getByTestId("step-output").count()).toBe(0);
+    } finally {
+      await fixture.start(fixture.port);
+    }
     expect(errors).toEqual([]);
     await context.close();
   });

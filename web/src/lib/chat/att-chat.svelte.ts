@@ -1,15 +1,25 @@
 /**
  * The ATT mode conversation: requests read by the command interpreter
  * (att-commands.ts) and their plans, run one step at a time through ATT's
- * own REST operations. One log for the whole UI (module level), so it stays
- * when a step opens another project.
+ * own REST operations (and tool calls through ATT's MCP client hub). One log
+ * for the whole UI (module level), so it stays when a step opens another project.
  */
 import { api, call, type Schemas } from "#lib/api/client.ts";
+import { ApiProblem } from "#lib/api/problem.ts";
 import { duration } from "#lib/format.ts";
 import { session } from "#lib/session.svelte.ts";
+import { attemptsOf } from "#lib/settings/mcp-form.ts";
 import { uuid } from "#lib/uuid.ts";
 import { goto } from "$app/navigation";
-import { describeStep, type Interpretation, interpret, type PlanStep, type Target } from "./att-commands.ts";
+import {
+  describeStep,
+  type Interpretation,
+  interpret,
+  type PlanStep,
+  type Target,
+  wantsHubTools,
+} from "./att-commands.ts";
+import { attemptLine, CALL_TIMEOUT_MS, callSummary, serverLine, serversSummary, toolResultText } from "./att-mcp.ts";
 
 type Project = Schemas["Project"];
 
@@ -38,6 +48,8 @@ export interface StepRun {
   /** A status word for a badge (the runtime's state, the tests' outcome...). */
   outcome: string | null;
   items: ResultItem[];
+  /** Text the operation produced (a tool's answer), shown as it is. */
+  output: string | null;
   link: { href: string; label: string } | null;
   error: unknown;
 }
@@ -55,6 +67,7 @@ interface Outcome {
   summary: string;
   outcome?: string;
   items?: ResultItem[];
+  output?: string;
   link?: { href: string; label: string };
   /** The operation worked but its result is a failure (tests failed, deploy rolled back): the plan stops. */
   failed?: boolean;
@@ -77,6 +90,7 @@ function entryOf(interpretation: Interpretation<Schemas["TemplateId"]>): AttEntr
           summary: null,
           outcome: null,
           items: [],
+          output: null,
           link: null,
           error: null,
         })),
@@ -127,11 +141,24 @@ class Runner {
         items: projects.map((p) => ({ label: p.name, href: `/projects/${p.id}`, status: p.status })),
       };
     }
+    if (step.op === "mcp-tools") {
+      const { servers } = await call(api.GET("/api/v1/mcp/servers"));
+      return {
+        summary: serversSummary(servers),
+        items: servers.map((server) => ({ label: serverLine(server), status: server.status })),
+        link: { href: "/settings", label: "Manage MCP servers in Settings" },
+      };
+    }
+    if (step.op === "call") return callTool(step.tool, step.arguments);
     const { id, name } = await this.#projectId(step.target);
     return this.#targeted(step.op, id, name);
   }
 
-  async #targeted(op: Exclude<PlanStep["op"], "create" | "list">, id: string, name: string): Promise<Outcome> {
+  async #targeted(
+    op: Exclude<PlanStep["op"], "create" | "list" | "mcp-tools" | "call">,
+    id: string,
+    name: string,
+  ): Promise<Outcome> {
     switch (op) {
       case "start":
       case "restart":
@@ -191,6 +218,31 @@ class Runner {
   }
 }
 
+/** A tool call by name through the hub: the answer and the server that gave it, or every server that failed. */
+async function callTool(tool: string, args: Record<string, unknown>): Promise<Outcome> {
+  const body = { name: tool, arguments: args, timeoutMs: CALL_TIMEOUT_MS, skipUnreachable: false };
+  try {
+    const answer = await call(api.POST("/api/v1/mcp/tools/call", { body }));
+    return {
+      summary: callSummary(answer),
+      outcome: answer.result.isError ? "error" : "succeeded",
+      items: answer.attempts.filter((a) => !a.ok).map((a) => ({ label: attemptLine(a), status: "failed" })),
+      output: toolResultText(answer.result),
+      failed: answer.result.isError,
+    };
+  } catch (error) {
+    // A 502 carries every server tried; anything else (no server offers the tool, ...) is shown as the problem.
+    const attempts = error instanceof ApiProblem ? attemptsOf<Schemas["McpCallAttempt"]>(error.problem.details) : [];
+    if (attempts.length === 0) throw error;
+    return {
+      summary: `The call of ${tool} failed on every server tried (${attempts.length}):`,
+      outcome: "failed",
+      items: attempts.map((a) => ({ label: attemptLine(a), status: "failed" })),
+      failed: true,
+    };
+  }
+}
+
 function runtimeOutcome(name: string, status: Schemas["RuntimeStatus"]): Outcome {
   const where = status.url === null ? "" : ` at ${status.url}`;
   const why = status.reason === null ? "" : ` (${status.reason})`;
@@ -217,6 +269,14 @@ export function templateList(): Promise<Schemas["Template"][]> {
   return templates;
 }
 
+/** The tool names the hub's servers list; null if the hub cannot say now (the call itself then finds out). */
+function hubToolNames(): Promise<string[] | null> {
+  return call(api.GET("/api/v1/mcp/servers")).then(
+    ({ servers }) => servers.flatMap((server) => server.tools.map((tool) => tool.name)),
+    () => null,
+  );
+}
+
 export class AttChat {
   entries = $state<AttEntry[]>([]);
   draft = $state("");
@@ -234,8 +294,12 @@ export class AttChat {
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
     let next: AttEntry;
     try {
-      const [templates, { projects }] = await Promise.all([templateList(), call(api.GET("/api/v1/projects"))]);
-      next = entryOf(interpret(text, { templates, projectNames: projects.map((p) => p.name), current }));
+      const [templates, { projects }, mcpTools] = await Promise.all([
+        templateList(),
+        call(api.GET("/api/v1/projects")),
+        wantsHubTools(text) ? hubToolNames() : null,
+      ]);
+      next = entryOf(interpret(text, { templates, projectNames: projects.map((p) => p.name), current, mcpTools }));
     } catch (error) {
       next = { kind: "error", id: uuid(), error };
     }
@@ -256,6 +320,7 @@ export class AttChat {
         run.summary = outcome.summary;
         run.outcome = outcome.outcome ?? null;
         run.items = outcome.items ?? [];
+        run.output = outcome.output ?? null;
         run.link = outcome.link ?? null;
         run.status = outcome.failed === true ? "failed" : "succeeded";
       } catch (error) {

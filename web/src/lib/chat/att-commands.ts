@@ -3,9 +3,12 @@
  * model) that turns short English requests such as "create a project from
  * the chatbot template and run it" into a plan of ATT's own REST operations.
  * Clauses are chained with "and" / "then"; "it" is the project created
- * earlier in the plan, else the project of the current page. Anything it
- * cannot read is reported as not understood, never guessed.
+ * earlier in the plan, else the project of the current page. It also lists
+ * the tools of ATT's MCP client hub and calls one by name ("call <tool> with
+ * <json>", read by att-mcp.ts). Anything it cannot read is reported as not
+ * understood, never guessed.
  */
+import { argumentsLabel, CALL_EXAMPLE, readToolCall, type ToolArguments, unknownToolMessage } from "./att-mcp.ts";
 
 export type TargetOp = "start" | "stop" | "restart" | "test" | "build" | "deploy" | "status" | "open";
 
@@ -19,6 +22,8 @@ export type Target =
 export type PlanStep<T extends string = string> =
   | { op: "create"; name: string; template: T; generatedName: boolean }
   | { op: "list" }
+  | { op: "mcp-tools" }
+  | { op: "call"; tool: string; arguments: ToolArguments }
   | { op: TargetOp; target: Target };
 
 export interface TemplateInfo<T extends string = string> {
@@ -33,6 +38,8 @@ export interface InterpretContext<T extends string = string> {
   projectNames: readonly string[];
   /** The project of the page the chat is on. */
   current: { id: string; name: string } | null;
+  /** The tool names the hub's servers list, for a tool call; null or absent: unknown (the hub checks when called). */
+  mcpTools?: readonly string[] | null;
 }
 
 export type Interpretation<T extends string = string> =
@@ -53,6 +60,8 @@ export const KNOWN_COMMANDS: readonly { example: string; meaning: string }[] = [
   { example: "show status", meaning: "projects.get + runtime.status" },
   { example: "list projects", meaning: "projects.list" },
   { example: "open my_bot", meaning: "go to that project" },
+  { example: "list mcp tools", meaning: "mcp.servers (the MCP hub's servers and their tools)" },
+  { example: CALL_EXAMPLE, meaning: "mcp.call (by tool name, failing over across servers)" },
 ];
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -243,6 +252,14 @@ class Planner<T extends string> {
       this.steps.push({ op: "list" });
       return;
     }
+    if (MCP_LIST.test(clause)) {
+      this.steps.push({ op: "mcp-tools" });
+      return;
+    }
+    if (/^call\s+(?!it\b)\S/.test(clause)) {
+      this.#fail(`A tool call is a request of its own (its JSON arguments run to the end), e.g. ${CALL_EXAMPLE}.`);
+      return;
+    }
     for (const rule of RULES) {
       const match = rule.pattern.exec(clause);
       if (match === null) continue;
@@ -255,6 +272,9 @@ class Planner<T extends string> {
 }
 
 const LIST = /^(?:list|show|what are|which are)\s+(?:me\s+)?(?:all\s+)?(?:the\s+|my\s+)?projects\b|^projects$/;
+/** "list mcp tools", "mcp tools", "show the hub's servers", "list tools of the hub". */
+const MCP_LIST =
+  /^(?:(?:list|show|what are|which are)\s+(?:me\s+)?(?:all\s+)?(?:the\s+)?(?:hub'?s\s+)?(?:mcp\s+)?(?:hub\s+)?|(?:the\s+)?(?:mcp\s+)(?:hub\s+)?)(?:tools|servers)(?:\s+(?:of|on|in|from)\s+(?:the\s+)?(?:mcp\s+)?hub)?$/;
 
 /** First match wins: tests before "run", releases before "create", "status" before "show <name>". */
 const RULES: readonly { op: TargetOp | "create"; pattern: RegExp }[] = [
@@ -273,6 +293,8 @@ const RULES: readonly { op: TargetOp | "create"; pattern: RegExp }[] = [
 
 /** Reads a request into a plan, or says what it could not read. */
 export function interpret<T extends string>(text: string, context: InterpretContext<T>): Interpretation<T> {
+  const toolCall = readToolCall(text);
+  if (toolCall !== null) return interpretToolCall(toolCall, context.mcpTools ?? null);
   const clauses = splitClauses(text);
   if (clauses.length === 0 || clauses.every((c) => /^(?:help|\?|what can you do|commands)\b/.test(c)))
     return { kind: "help" };
@@ -281,6 +303,22 @@ export function interpret<T extends string>(text: string, context: InterpretCont
   if (planner.unknown.length > 0) return { kind: "unknown", clauses: planner.unknown };
   if (planner.invalid !== null) return { kind: "invalid", message: planner.invalid };
   return { kind: "plan", steps: planner.steps };
+}
+
+/** A tool call is a plan of one step, once the tool is known to be offered (when the hub's tools are known). */
+function interpretToolCall<T extends string>(
+  request: NonNullable<ReturnType<typeof readToolCall>>,
+  tools: readonly string[] | null,
+): Interpretation<T> {
+  if (request.kind === "invalid") return request;
+  const unknown = tools === null ? null : unknownToolMessage(request.tool, tools);
+  if (unknown !== null) return { kind: "invalid", message: unknown };
+  return { kind: "plan", steps: [{ op: "call", tool: request.tool, arguments: request.arguments }] };
+}
+
+/** Whether reading `text` needs the hub's tool names (it is a tool call). */
+export function wantsHubTools(text: string): boolean {
+  return readToolCall(text)?.kind === "call";
 }
 
 const OPERATIONS: Record<PlanStep["op"], { operation: string; route: string }> = {
@@ -294,6 +332,8 @@ const OPERATIONS: Record<PlanStep["op"], { operation: string; route: string }> =
   deploy: { operation: "deploy.run", route: "POST /api/v1/projects/{id}/deploy/run" },
   status: { operation: "runtime.status", route: "GET /api/v1/projects/{id}/runtime/status" },
   open: { operation: "projects.get", route: "GET /api/v1/projects/{id}, then go to its page" },
+  "mcp-tools": { operation: "mcp.servers", route: "GET /api/v1/mcp/servers" },
+  call: { operation: "mcp.call", route: "POST /api/v1/mcp/tools/call" },
 };
 
 /** How a step is shown in the plan: a sentence, and the ATT operation and route it calls. */
@@ -308,6 +348,10 @@ export function describeStep(step: PlanStep): { title: string; operation: string
       };
     case "list":
       return { title: "List the projects", operation, route };
+    case "mcp-tools":
+      return { title: "List the MCP hub's servers and their tools", operation, route };
+    case "call":
+      return { title: `Call the MCP tool ${step.tool} with ${argumentsLabel(step.arguments)}`, operation, route };
     case "start":
       return { title: `Start ${step.target.name}'s app and wait until it is healthy`, operation, route };
     case "stop":
