@@ -31,7 +31,8 @@ export function startGroup(options: {
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  void exited.then(() => log.end());
+  // On 'close', not 'exit': output can still be in the pipes when the process exits (writing it after end() throws).
+  child.once("close", () => log.end());
   const signal = (name: NodeJS.Signals) => {
     if (child.pid === undefined) return;
     try {

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
-import { startGroup } from "./processes.ts";
+import { type GroupProcess, startGroup } from "./processes.ts";
 
 const SOURCES = ["src", "static", "vite.config.ts", "package.json"];
 const STAMP = "index.html";
@@ -13,7 +13,12 @@ const STAMP = "index.html";
 /** A lock older than this belongs to a build that died; a real build takes seconds. */
 const STALE_LOCK_MS = 5 * 60_000;
 
-export async function ensureWebBuild(repoRoot: string, say: (line: string) => void = () => {}): Promise<void> {
+export async function ensureWebBuild(
+  repoRoot: string,
+  say: (line: string) => void = () => {},
+  /** `onStart` is told of the build's process group (the launcher stops it on shutdown). */
+  options: { onStart?: (group: GroupProcess) => void } = {},
+): Promise<void> {
   // Several test processes may start at once: one builds, the others wait and then find the build fresh.
   mkdirSync(path.join(repoRoot, ".wrangler"), { recursive: true });
   const lock = path.join(repoRoot, ".wrangler", "web-build.lock");
@@ -30,13 +35,17 @@ export async function ensureWebBuild(repoRoot: string, say: (line: string) => vo
     }
   }
   try {
-    await buildIfStale(repoRoot, say);
+    await buildIfStale(repoRoot, say, options.onStart);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
-async function buildIfStale(repoRoot: string, say: (line: string) => void): Promise<void> {
+async function buildIfStale(
+  repoRoot: string,
+  say: (line: string) => void,
+  onStart: ((group: GroupProcess) => void) | undefined,
+): Promise<void> {
   const web = path.join(repoRoot, "web");
   const built = path.join(web, "build", STAMP);
   const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
@@ -52,6 +61,7 @@ async function buildIfStale(repoRoot: string, say: (line: string) => void): Prom
     env: { ...process.env, NODE_ENV: "production" },
     logFile,
   });
+  onStart?.(build);
   const code = await build.exited;
   build.signal("SIGKILL"); // nothing the build started may outlive it
   if (code !== 0) throw new Error(`the web UI build failed (exit ${code}); see ${logFile}`);

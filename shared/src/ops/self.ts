@@ -90,8 +90,10 @@ export const SelfPullRequestResult = z.object({ pullRequest: PullRequest });
 export const SwitchState = z.enum(["preparing", "switching", "healthy", "rolled_back", "failed"]).meta({
   id: "SwitchState",
   description:
-    "preparing: the new release is being checked out while the old one serves; switching: requests are held while the old one stops and the new one starts; " +
-    "healthy: the new version answers health with its build; rolled_back: it did not, the previous version runs again and the merge was reverted; failed: neither could be started.",
+    "preparing: the new release is checked out, its dependencies linked and its UI built while the old one serves; switching: requests are held while the old one stops and the new one starts; " +
+    "healthy: the new version answers health with its build (a watchdog restart of a crashed release is recorded the same way, with one commit on both sides); " +
+    "rolled_back: the new version started but did not become healthy, the previous one runs again and the change was reverted; " +
+    "failed: nothing was reverted: preparing failed and the old version serves on, or the new one could not be started, or neither could.",
 });
 export type SwitchState = z.infer<typeof SwitchState>;
 
