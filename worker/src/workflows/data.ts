@@ -94,7 +94,7 @@ export function fill(template: Json, scope: Scope): Json {
   if (typeof template === "string") {
     const whole = WHOLE.exec(template);
     if (whole?.[1] !== undefined) return required(scope, whole[1].trim());
-    return template.replace(TOKEN, (token, path: string | undefined) => {
+    return template.replace(TOKEN, (_token, path: string | undefined) => {
       if (path === undefined) return "${";
       const value = required(scope, path.trim());
       return typeof value === "string" ? value : JSON.stringify(value);
