@@ -7,8 +7,10 @@
  *  2. events/s from the agent to 10 subscribers, checking zero loss.
  *  3. code search and MCP file reads (./code.ts);
  *  4. NAT app start to healthy and log throughput (./runtime.ts);
- *  5. web UI JavaScript size and time to an interactive dashboard (./web.ts).
- * `ATT_BENCH_ONLY=link`, `=code`, `=runtime` or `=web` runs one part. Not a test: it asserts
+ *  5. web UI JavaScript size and time to an interactive dashboard (./web.ts);
+ *  6. the self-bootstrap cycle on a copy of ATT, split by step, with the
+ *     requests that failed during its restart (./self.ts).
+ * `ATT_BENCH_ONLY=link`, `=code`, `=runtime`, `=web` or `=self` runs one part. Not a test: it asserts
  * nothing about speed.
  */
 
@@ -16,6 +18,7 @@ import { ensureNatVenv } from "../support/nat-venv.ts";
 import { Stack, type Subscriber } from "../support/stack.ts";
 import { benchCode } from "./code.ts";
 import { benchRuntime } from "./runtime.ts";
+import { benchSelf } from "./self.ts";
 import { benchWeb } from "./web.ts";
 
 const ONLY = process.env.ATT_BENCH_ONLY;
@@ -88,6 +91,11 @@ async function fanOut(
 const fmt = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
 
 async function main(): Promise<void> {
+  if (ONLY === "self") {
+    await benchSelf();
+    console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
+    return;
+  }
   const venv = ONLY === undefined || ONLY === "runtime" ? await ensureNatVenv() : null;
   const agentEnv: Record<string, string> =
     venv === null ? {} : { ATT_NAT_COMMAND: venv.nat, ATT_PYTHON_COMMAND: venv.python };
@@ -99,6 +107,7 @@ async function main(): Promise<void> {
     if (ONLY === undefined || ONLY === "code") await benchCode(stack);
     if (ONLY === undefined || ONLY === "runtime") await benchRuntime(stack);
     if (ONLY === undefined || ONLY === "web") await benchWeb(stack);
+    if (ONLY === undefined) await benchSelf();
     console.log(`\nnode ${process.versions.node}, ${process.platform}/${process.arch}`);
   } finally {
     await stack.dispose();
