@@ -29,7 +29,10 @@ let bare: string;
 
 const git = (cwd: string, ...args: string[]): string => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
 
-/** A repository on main whose origin is GitHub for the provider and a local bare repository for pushes. */
+/**
+ * A repository on main whose origin is GitHub for the provider (remote.origin.url) while git itself fetches
+ * from and pushes to a local bare repository (url.<bare>.insteadOf), so the cycle's push and fetch work offline.
+ */
 function makeProject(): void {
   bare = path.join(stack.dir, "origin.git");
   git(stack.dir, "init", "--quiet", "--bare", "--initial-branch=main", bare);
@@ -39,7 +42,7 @@ function makeProject(): void {
   git(repo, "config", "user.name", "ATT CI test");
   git(repo, "config", "user.email", "ci-test@att.invalid");
   git(repo, "remote", "add", "origin", "https://github.com/octo/demo.git");
-  git(repo, "remote", "set-url", "--push", "origin", bare);
+  git(repo, "config", `url.${bare}.insteadOf`, "https://github.com/octo/demo.git");
   writeFileSync(
     path.join(repo, "package.json"),
     `${JSON.stringify({ name: "ci-demo", private: true, scripts: { test: 'node -e ""' } }, null, 2)}\n`,
@@ -48,6 +51,7 @@ function makeProject(): void {
   writeFileSync(path.join(repo, ".att", "self.json"), `${JSON.stringify({ tests: { paths: [] } })}\n`);
   git(repo, "add", ".");
   git(repo, "commit", "--quiet", "-m", "initial");
+  git(repo, "push", "--quiet", "origin", "main");
   git(repo, "push", "--quiet", "origin", "main");
 }
 
@@ -274,7 +278,7 @@ describe("self change CI polling against a stand-in GitHub API", () => {
             params: {
               projectId,
               title: "x",
-              files: [{ path: "x.md", content: "" }],
+              paths: ["x.md"],
               ...(provider ? { provider } : {}),
             },
           },
