@@ -31,6 +31,13 @@ describe("fill", () => {
     );
   });
 
+  it("keeps a __proto__ key as a key, not as the prototype", () => {
+    const template = JSON.parse('{"__proto__": null, "a": {"__proto__": [1]}}') as Json;
+    const filled = fill(template, {});
+    expect(sameJson(filled, template)).toBe(true);
+    expect(Object.keys(filled as object)).toEqual(["__proto__", "a"]);
+  });
+
   it("replaces a whole-string reference by the value itself, whatever its type", () => {
     fc.assert(
       fc.property(json, (value) => {

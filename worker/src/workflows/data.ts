@@ -102,9 +102,8 @@ export function fill(template: Json, scope: Scope): Json {
   }
   if (Array.isArray(template)) return template.map((item) => fill(item, scope));
   if (template !== null && typeof template === "object") {
-    const out: { [key: string]: Json } = {};
-    for (const [key, value] of Object.entries(template)) out[key] = fill(value, scope);
-    return out;
+    // fromEntries defines own properties: a "__proto__" key stays a key instead of setting the prototype.
+    return Object.fromEntries(Object.entries(template).map(([key, value]) => [key, fill(value, scope)]));
   }
   return template;
 }
@@ -147,7 +146,9 @@ function shrink(value: Json, depth: number): Json {
     const head = value.slice(0, 10).map((item) => shrink(item, depth - 1));
     return value.length > 10 ? [...head, `… ${value.length - 10} more`] : head;
   }
-  const out: { [key: string]: Json } = {};
-  for (const [key, item] of Object.entries(value).slice(0, 30)) out[key] = shrink(item, depth - 1);
-  return out;
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, 30)
+      .map(([key, item]) => [key, shrink(item, depth - 1)]),
+  );
 }
