@@ -51,6 +51,31 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   rejected: 409,
 };
 
+/**
+ * Whether asking again can change the answer: the agent or an upstream was
+ * away, slow or failing. A refusal of the request itself is final.
+ */
+export const RETRYABLE_BY_CODE: Readonly<Record<ErrorCode, boolean>> = {
+  bad_request: false,
+  invalid_json: false,
+  validation_failed: false,
+  unauthorized: false,
+  forbidden: false,
+  not_found: false,
+  conflict: false,
+  payload_too_large: false,
+  precondition_failed: false,
+  upstream_error: true,
+  unknown_method: false,
+  agent_unavailable: true,
+  agent_timeout: true,
+  agent_error: true,
+  internal: true,
+  timeout: true,
+  cancelled: false,
+  rejected: false,
+};
+
 export const WireError = z
   .object({
     code: ErrorCode,

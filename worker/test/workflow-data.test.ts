@@ -6,6 +6,7 @@
 import type { Json } from "@att/shared";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { growing } from "../src/workflows/attempts.ts";
 import {
   fill,
   holds,
@@ -16,7 +17,6 @@ import {
   summarize,
   truthy,
 } from "../src/workflows/data.ts";
-import { growing } from "../src/workflows/engine.ts";
 
 const json = fc.jsonValue() as fc.Arbitrary<Json>;
 /** JSON with no `${` anywhere, so nothing in it is a reference. */

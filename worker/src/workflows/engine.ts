@@ -12,8 +12,7 @@ import {
   type EventType,
   type Json,
   type JsonObject,
-  METHOD_TIMEOUT_MS,
-  type StepAction,
+  RETRYABLE_BY_CODE,
   type WireError,
   type Workflow,
   type WorkflowCreate,
@@ -25,7 +24,9 @@ import {
 import { log } from "../log.ts";
 import { failure, type Outcome, success } from "../workspace/outcome.ts";
 import type { Wakeups } from "../workspace/wakeups.ts";
-import { allHold, anyHolds, fill, holds, lookup, MissingReference, type Scope, summarize } from "./data.ts";
+import { attemptLimit, forEvent, growing, isCall, optionalTimeout } from "./attempts.ts";
+import { allHold, anyHolds, fill, holds, MissingReference, summarize } from "./data.ts";
+import { describeConditions, firstFailure, indexSteps, isFailing, scopeOf } from "./progress.ts";
 import {
   definitionOf,
   inputOf,
@@ -53,29 +54,11 @@ export interface EngineDeps {
   record: (event: { projectId: string; type: EventType; payload: WorkflowEventPayload; actor: string }) => void;
 }
 
-/** Errors that will not change by trying again. */
-const FINAL_CODES = new Set<string>([
-  "bad_request",
-  "invalid_json",
-  "validation_failed",
-  "unauthorized",
-  "forbidden",
-  "not_found",
-  "conflict",
-  "payload_too_large",
-  "precondition_failed",
-  "unknown_method",
-  "rejected",
-  "cancelled",
-]);
-
 const TERMINAL = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const WAKE_PREFIX = "workflow";
 const POLL_FACTOR = 2;
 /** After a cancel or timeout, how long calls in flight and clean-up steps may take. */
 const CLEANUP_GRACE_MS = 5 * 60_000;
-/** Beyond the link's own timer, how long the alarm waits before it declares an attempt timed out. */
-const ALARM_MARGIN_MS = 5000;
 /** How often a step looks again for an agent while none is connected. */
 const AGENT_WAIT_MS = 2000;
 
@@ -470,7 +453,7 @@ export class WorkflowEngine {
       store.updateStep(id, step.stepId, { status: "waiting", attempt: attempt - 1, nextAt });
     } else {
       const { error } = outcome;
-      const retryable = !FINAL_CODES.has(error.code);
+      const retryable = RETRYABLE_BY_CODE[error.code];
       const retry = spec.retry;
       let nextAt: number | null = null;
       if (retryable && spec.poll !== undefined && !pollOver) {
@@ -548,68 +531,3 @@ export const WORKFLOW_WAKE_OWNER = WAKE_PREFIX;
 const attemptKey = (id: string, stepId: string, attempt: number): string => `${id}/${stepId}/${attempt}`;
 
 const unknown = (id: string): WireError => ({ code: "not_found", message: `no workflow with id '${id}'` });
-
-/** An attempt's limit: the step's own, else the operation's default with a margin over the link's timer. */
-function attemptLimit(spec: WorkflowStepSpec): number {
-  if (spec.timeoutMs !== undefined) return spec.timeoutMs;
-  const fallback = spec.action.type === "call" ? (METHOD_TIMEOUT_MS[spec.action.method] ?? 0) : MCP_TOOL_TIMEOUT_MS;
-  return Math.max(DEFAULT_CALL_TIMEOUT_MS, fallback) + ALARM_MARGIN_MS;
-}
-
-type CallAction = Extract<StepAction, { type: "call" | "tool" }>;
-/** Steps that send something and wait for its answer: an agent operation or a hub tool. */
-const isCall = (action: StepAction): action is CallAction => action.type === "call" || action.type === "tool";
-
-/** The hub bounds a tool call by its own timeout and tries servers in turn; the alarm allows for that. */
-const MCP_TOOL_TIMEOUT_MS = 10 * 60_000;
-
-const DEFAULT_CALL_TIMEOUT_MS = 30_000;
-
-const optionalTimeout = (spec: WorkflowStepSpec): { timeoutMs?: number } =>
-  spec.timeoutMs === undefined ? {} : { timeoutMs: spec.timeoutMs };
-
-/** An error as events carry it: its details cut to the event budget (the step row keeps them whole). */
-function forEvent(error: WireError): WireError {
-  const details = summarize(error.details);
-  return details === undefined ? { code: error.code, message: error.message } : { ...error, details };
-}
-
-/** start · factor^(n-1), at most `cap`. */
-export function growing(start: number, factor: number, cap: number, attempt: number): number {
-  return Math.min(cap, Math.round(start * factor ** Math.max(0, attempt - 1)));
-}
-
-function indexSteps(steps: StepRow[]): Map<string, StepRow> {
-  return new Map(steps.map((step) => [step.stepId, step]));
-}
-
-function isFailing(specs: WorkflowStepSpec[], steps: Map<string, StepRow>): boolean {
-  return firstFailure(specs, steps) !== null;
-}
-
-function firstFailure(specs: WorkflowStepSpec[], steps: Map<string, StepRow>): WireError | null {
-  for (const spec of specs) {
-    const step = steps.get(spec.id);
-    if (step?.status !== "failed" || spec.continueOnError) continue;
-    const error = parseJson<WireError>(step.error) ?? { code: "internal", message: "failed" };
-    return { ...error, message: `step '${spec.id}' failed: ${error.message}`, details: error.details ?? null };
-  }
-  return null;
-}
-
-function scopeOf(row: WorkflowRow, steps: Map<string, StepRow>): Scope {
-  const view: { [id: string]: Json } = {};
-  for (const [id, step] of steps) {
-    view[id] = { status: step.status, attempt: step.attempt, result: parseJson<Json>(step.result) };
-  }
-  return { input: inputOf(row), steps: view, workflow: { id: row.id, name: row.name } };
-}
-
-function describeConditions(conditions: WorkflowStepSpec["if"], scope: Scope): string {
-  return conditions
-    .map((c) => {
-      const value = JSON.stringify(lookup(scope, c.path) ?? null);
-      return `${c.path} is ${value} (${c.op} ${c.value === undefined ? "" : JSON.stringify(c.value)})`.trim();
-    })
-    .join("; ");
-}
