@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "./env.ts";
 import { onError, onNotFound, validationHook } from "./http/errors.ts";
 import { authenticate, bodyLimit, requestId } from "./http/middleware.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { registerAgent } from "./routes/agent.ts";
 import { registerDeploy } from "./routes/deploy.ts";
 import { registerDiagnostics } from "./routes/diagnostics.ts";
@@ -23,6 +24,7 @@ import { registerWorkflows } from "./routes/workflows.ts";
 export function createApp(): OpenAPIHono<AppBindings> {
   const app = new OpenAPIHono<AppBindings>({ defaultHook: validationHook });
   app.use("*", requestId());
+  app.use("*", securityHeaders());
   app.use("*", authenticate());
   app.use("/api/*", bodyLimit());
   registerHealth(app);
