@@ -26,6 +26,7 @@ export const ErrorCode = z
     "timeout",
     "cancelled",
     "rejected",
+    "rate_limited",
   ])
   .meta({ id: "ErrorCode", description: "Stable machine-readable error code." });
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -49,6 +50,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   timeout: 504,
   cancelled: 409,
   rejected: 409,
+  rate_limited: 429,
 };
 
 /**
@@ -74,6 +76,7 @@ export const RETRYABLE_BY_CODE: Readonly<Record<ErrorCode, boolean>> = {
   timeout: true,
   cancelled: false,
   rejected: false,
+  rate_limited: true,
 };
 
 export const WireError = z
@@ -112,6 +115,8 @@ export const CloseCode = {
   internalError: 1011,
   invalidFrame: 4400,
   unauthorized: 4401,
+  /** The agent's pairing was revoked, or its workspace refused it. */
+  forbidden: 4403,
   notFound: 4404,
   heartbeatTimeout: 4408,
   replaced: 4409,

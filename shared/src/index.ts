@@ -1,4 +1,5 @@
 /** ATT's wire protocol: the single source of truth for every shape on the wire. */
+export * from "./access.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./json.ts";

@@ -108,8 +108,12 @@ export class Stack {
     this.#controlPlane = null;
   }
 
-  /** Starts `att-agent` as its own process (and process group). */
-  startAgent(): GroupProcess {
+  /**
+   * Starts `att-agent` as its own process (and process group): by default the
+   * local-mode agent; `as` runs another machine's agent (its own pairing token,
+   * projects root and state) on this one.
+   */
+  startAgent(as: { token: string; name: string } | null = null): GroupProcess {
     this.#agentCount += 1;
     const agent = startGroup({
       command: process.execPath,
@@ -118,9 +122,9 @@ export class Stack {
       env: {
         ...process.env,
         ATT_SERVER: this.url,
-        ATT_AGENT_TOKEN: this.agentToken,
-        ATT_PROJECTS_DIR: this.projectsDir,
-        ATT_AGENT_STATE_DIR: this.agentStateDir,
+        ATT_AGENT_TOKEN: as?.token ?? this.agentToken,
+        ATT_PROJECTS_DIR: as === null ? this.projectsDir : this.machineDir(as.name, "projects"),
+        ATT_AGENT_STATE_DIR: as === null ? this.agentStateDir : this.machineDir(as.name, "agent-state"),
         ATT_HEARTBEAT_INTERVAL_MS: "1000",
         // Short, so link tests notice a frozen agent quickly; browser scenarios (NAT + Chromium on a
         // busy machine) raise it so a slow event loop is not mistaken for a dead link.
@@ -136,6 +140,13 @@ export class Stack {
     this.#agents.add(agent);
     void agent.exited.then(() => this.#agents.delete(agent));
     return agent;
+  }
+
+  /** A directory of another (simulated) machine's agent, made on first use. */
+  machineDir(machine: string, kind: "projects" | "agent-state"): string {
+    const dir = path.join(this.dir, "machines", machine, kind);
+    mkdirSync(dir, { recursive: true });
+    return dir;
   }
 
   /** Starts an agent and waits until the control plane reports it linked. */

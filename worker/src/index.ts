@@ -2,6 +2,7 @@
 import { createApp } from "./app.ts";
 import type { Env } from "./env.ts";
 
+export { Directory } from "./accounts/directory.ts";
 export { McpSession } from "./mcp/session.ts";
 export { Workspace } from "./workspace/workspace.ts";
 

@@ -41,6 +41,15 @@ export interface LinkOptions {
 
 export type LinkStatus = "connecting" | "ready" | "disconnected" | "stopped";
 
+/** Closes after which dialling again cannot help: the agent stops and says what to do. */
+const FINAL_CLOSES: ReadonlyMap<number, string> = new Map([
+  [CloseCode.replaced, "another agent took over this workspace; this one stops reconnecting"],
+  [
+    CloseCode.forbidden,
+    "the control plane revoked this agent's pairing; it stops reconnecting (pair again with POST /api/v1/agents and set ATT_AGENT_TOKEN)",
+  ],
+]);
+
 export class AgentLink {
   readonly #options: LinkOptions;
   readonly #running = new Set<string>();
@@ -210,8 +219,9 @@ export class AgentLink {
     this.#stopHeartbeat();
     if (this.#stopped) return;
     this.#emit("disconnected");
-    if (code === CloseCode.replaced) {
-      log("error", "another agent took over this workspace; this one stops reconnecting", { code });
+    const final = FINAL_CLOSES.get(code);
+    if (final !== undefined) {
+      log("error", final, { code });
       this.#stopped = true;
       this.#emit("stopped");
       return;

@@ -15,6 +15,8 @@ import type { ZodError } from "zod";
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly details: Json | undefined;
+  /** Response headers the problem carries (Retry-After, WWW-Authenticate). */
+  headers: Record<string, string> = {};
   /** Schema issues, for validation failures: sent as the problem's `errors`. */
   readonly issues: Array<{ path: string; message: string }> | undefined;
   constructor(code: ErrorCode, message: string, details?: Json, issues?: Array<{ path: string; message: string }>) {
@@ -33,6 +35,11 @@ export class ApiError extends Error {
       undefined,
       describeZodError(error),
     );
+  }
+
+  withHeaders(headers: Record<string, string>): this {
+    this.headers = { ...this.headers, ...headers };
+    return this;
   }
 
   static fromWire(error: WireError): ApiError {
@@ -63,6 +70,7 @@ const TITLES: Readonly<Record<ErrorCode, string>> = {
   timeout: "Timed out",
   cancelled: "Cancelled",
   rejected: "Rejected",
+  rate_limited: "Too many requests",
 };
 
 export function problemBody(options: {

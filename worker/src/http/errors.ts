@@ -15,6 +15,7 @@ function respond(c: AppContext, error: ApiError): Response {
   const requestId = c.get("requestId");
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (error.code === "unauthorized") headers["www-authenticate"] = 'Bearer realm="att"';
+  Object.assign(headers, error.headers);
   const body = problemBody({
     code: error.code,
     detail: error.message,

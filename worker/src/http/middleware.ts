@@ -1,11 +1,10 @@
-/** Request id, access log, body size limit and authentication for every request. */
+/** Request id, access log and body size limit for every request (authentication: authenticate.ts). */
 import { MAX_BODY_BYTES } from "@att/shared";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit as honoBodyLimit } from "hono/body-limit";
 import type { AppBindings } from "../env.ts";
 import { log } from "../log.ts";
 import { ApiError } from "./api-error.ts";
-import { presentedToken, tokenMatches } from "./tokens.ts";
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -46,26 +45,3 @@ export const bodyLimit = (): MiddlewareHandler<AppBindings> =>
       throw new ApiError("payload_too_large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
     },
   });
-
-/** Paths anyone may read: liveness, and the static shell of the API docs page (it holds no data). */
-const PUBLIC_PATHS = new Set([
-  "/api/v1/health",
-  "/api/v1/docs",
-  "/api/v1/docs/init.js",
-  "/api/v1/docs/swagger-ui.css",
-  "/api/v1/docs/swagger-ui-bundle.js",
-]);
-const AGENT_PATH = "/api/v1/agent/ws";
-
-export const authenticate = (): MiddlewareHandler<AppBindings> => async (c, next) => {
-  if (PUBLIC_PATHS.has(c.req.path)) return next();
-  const expected = c.req.path === AGENT_PATH ? c.env.ATT_AGENT_TOKEN : c.env.ATT_TOKEN;
-  const presented = presentedToken(c.req.raw.headers);
-  if (presented === null) {
-    throw new ApiError("unauthorized", "a bearer token is required: send `Authorization: Bearer <token>`");
-  }
-  if (!(await tokenMatches(presented, expected))) {
-    throw new ApiError("unauthorized", "the bearer token is not valid for this route");
-  }
-  await next();
-};

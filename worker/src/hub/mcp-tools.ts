@@ -23,6 +23,7 @@ const READ_REMOTE = { readOnlyHint: true, destructiveHint: false, idempotentHint
 export const HUB_TOOLS = [
   workspaceTool({
     name: "att.mcp.servers",
+    role: "viewer",
     title: "External MCP servers",
     description:
       "The external MCP servers registered with ATT's hub (Streamable HTTP, or stdio run by the agent): status (healthy, degraded, unreachable), last check, error, and the tools each offers.",
@@ -33,6 +34,7 @@ export const HUB_TOOLS = [
   }),
   workspaceTool({
     name: "att.mcp.call",
+    role: "editor",
     title: "Call an external MCP tool",
     description:
       "Call a tool of the registered external MCP servers. With `serverId`, on that server; otherwise on whichever server offers the tool, healthy ones first, failing over to the next when one fails (connection, timeout, JSON-RPC error). The answer has the tool's result, the server that answered, and every server tried with why it failed.",
@@ -52,6 +54,7 @@ export const HUB_TOOLS = [
   }),
   workspaceTool({
     name: "att.mcp.resources",
+    role: "viewer",
     title: "External MCP resources",
     description: "The resources and resource templates of one registered external MCP server, asked live.",
     annotations: READ_REMOTE,
@@ -64,6 +67,7 @@ export const HUB_TOOLS = [
   }),
   workspaceTool({
     name: "att.mcp.read",
+    role: "viewer",
     title: "Read an external MCP resource",
     description: "Read one resource (by URI) of a registered external MCP server.",
     annotations: READ_REMOTE,

@@ -11,22 +11,48 @@
  *
  * The object keeps no storage: if it is evicted, the session is gone and the
  * client gets 404 "Session not found", which tells it to initialize again.
+ *
+ * A session belongs to the user and workspace that opened it: the Worker
+ * passes the authenticated caller in a header it sets itself, and a request
+ * from anyone else gets the same 404 as an unknown session.
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { type AgentMethod, MAX_BODY_BYTES, type MethodParams } from "@att/shared";
+import { type AgentMethod, MAX_BODY_BYTES, type MethodParams, Role } from "@att/shared";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { z } from "zod";
 import type { Env } from "../env.ts";
 import { workspace } from "../routes/common.ts";
 import { createAttServer } from "./att-server.ts";
 import { createConformanceServer } from "./conformance/server.ts";
 import { OWN_TOOLS } from "./own-tools.ts";
-import type { Invoke } from "./tool-handlers.ts";
+import type { Invoke, RoleOf } from "./tool-handlers.ts";
 
 /** Set by the /mcp route only (it overwrites whatever a client sent). */
 export const SESSION_KIND_HEADER = "x-att-mcp-kind";
 export const NEW_SESSION_HEADER = "x-att-mcp-new-session";
+/** The authenticated caller, as JSON; set by the /mcp route, which drops any `x-att-*` header a client sent. */
+export const CALLER_HEADER = "x-att-caller";
+
+export const McpCaller = z.object({ userId: z.string(), workspaceId: z.string(), role: Role });
+export type McpCaller = z.infer<typeof McpCaller>;
+
+function callerOf(value: string | null | undefined): McpCaller | null {
+  if (value === null || value === undefined) return null;
+  try {
+    const parsed = McpCaller.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A request whose caller header is missing or malformed is treated as the least role. */
+const roleOf: RoleOf = (headers) => {
+  const value = headers?.[CALLER_HEADER];
+  return callerOf(typeof value === "string" ? value : null)?.role ?? "viewer";
+};
 
 export type SessionKind = "att" | "conformance";
 
@@ -37,37 +63,43 @@ interface Live {
 
 export class McpSession extends DurableObject<Env> {
   #live: Live | null = null;
+  /** `userId@workspaceId` of the caller that opened the session. */
+  #owner: string | null = null;
 
   override async fetch(request: Request): Promise<Response> {
+    const caller = callerOf(request.headers.get(CALLER_HEADER));
+    if (caller === null) return sessionNotFound();
+    const owner = `${caller.userId}@${caller.workspaceId}`;
     const newSession = request.headers.get(NEW_SESSION_HEADER);
     if (newSession !== null && this.#live === null) {
-      this.#live = await this.#open(sessionKind(request.headers.get(SESSION_KIND_HEADER)), newSession);
+      this.#live = await this.#open(sessionKind(request.headers.get(SESSION_KIND_HEADER)), newSession, caller);
+      this.#owner = owner;
     }
     const live = this.#live;
-    if (live === null) return sessionNotFound();
+    if (live === null || this.#owner !== owner) return sessionNotFound();
     const response = await live.transport.handleRequest(request);
     // A first request that was not `initialize` leaves no session behind.
     if (newSession !== null && live.transport.sessionId === undefined) await this.#close();
     return response;
   }
 
-  async #open(kind: SessionKind, sessionId: string): Promise<Live> {
+  async #open(kind: SessionKind, sessionId: string, caller: McpCaller): Promise<Live> {
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => sessionId,
       maxRequestBodySize: MAX_BODY_BYTES,
       onsessionclosed: () => this.#close(),
     });
-    const server = kind === "conformance" ? this.#conformanceServer() : this.#attServer();
+    const server = kind === "conformance" ? this.#conformanceServer() : this.#attServer(caller);
     await server.connect(transport);
     return { transport, server };
   }
 
-  #attServer(): McpServer {
+  #attServer(caller: McpCaller): McpServer {
+    const space = () => workspace(this.env, caller.workspaceId);
     const invoke: Invoke = (method, params, requestId) =>
-      workspace(this.env).invoke(method, params as MethodParams<AgentMethod>, requestId);
-    // Local mode has one user, the admin token's holder; issue 7 names real users here.
-    const own = { tools: OWN_TOOLS, workspace: () => workspace(this.env), actor: "mcp:admin" };
-    return createAttServer({ version: this.env.ATT_VERSION, invoke, own });
+      space().invoke(method, params as MethodParams<AgentMethod>, requestId);
+    const own = { tools: OWN_TOOLS, workspace: space, actor: `mcp:${caller.userId}` };
+    return createAttServer({ version: this.env.ATT_VERSION, invoke, roleOf, own });
   }
 
   #conformanceServer(): McpServer {
@@ -79,6 +111,7 @@ export class McpSession extends DurableObject<Env> {
   async #close(): Promise<void> {
     const live = this.#live;
     this.#live = null;
+    this.#owner = null;
     await live?.server.close();
   }
 }

@@ -6,7 +6,16 @@
  * JSON as text. A failed operation is an `isError` result whose text is the
  * wire error `{ code, message, details? }`, the same code REST's problem+json has.
  */
-import { AGENT_METHODS, type AgentMethod, describeZodError, type WireError } from "@att/shared";
+import {
+  AGENT_METHODS,
+  type AgentMethod,
+  describeZodError,
+  METHOD_ROLES,
+  type Role,
+  roleAllows,
+  TOOL_ROLES_META,
+  type WireError,
+} from "@att/shared";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import {
   CallToolRequestSchema,
@@ -48,6 +57,7 @@ export function toolDefinition(spec: ToolSpec): Tool {
     inputSchema: objectJsonSchema(spec.input, "input"),
     outputSchema: objectJsonSchema(outputSchemaOf(spec), "output"),
     annotations: spec.annotations,
+    _meta: { [TOOL_ROLES_META]: { ...spec.roles } },
   };
 }
 
@@ -71,8 +81,17 @@ export async function callTool(options: {
   args: Record<string, unknown>;
   invoke: Invoke;
   requestId: string;
+  role: Role;
 }): Promise<CallToolResult> {
-  const { spec, args, invoke, requestId } = options;
+  const { spec, args, invoke, requestId, role } = options;
+  // The role is checked before the arguments, so a lesser role learns nothing from validation.
+  const chosen = chooseMethod(spec, args);
+  if (chosen !== null && !roleAllows(role, METHOD_ROLES[chosen])) {
+    return errorResult({
+      code: "forbidden",
+      message: `${chosen} needs the ${METHOD_ROLES[chosen]} role; you are ${role} in this workspace`,
+    });
+  }
   const checked = spec.input.safeParse(args);
   if (!checked.success) return invalid(checked.error, spec.name);
   const method = spec.select(checked.data);
@@ -89,6 +108,14 @@ export async function callTool(options: {
   return { structuredContent: value, content: [{ type: "text", text: JSON.stringify(value) }] };
 }
 
+function chooseMethod(spec: ToolSpec, args: Record<string, unknown>): AgentMethod | null {
+  try {
+    return spec.select(args);
+  } catch {
+    return null; // The arguments cannot choose an operation: validation says why.
+  }
+}
+
 export const requestIdFrom = (headers: Record<string, string | string[] | undefined> | undefined): string => {
   const given = headers?.["x-request-id"];
   return typeof given === "string" ? given : crypto.randomUUID();
@@ -101,10 +128,14 @@ export interface WorkspaceTools {
   actor: string;
 }
 
+/** The caller's role for one request; the MCP session reads it from headers the Worker set. */
+export type RoleOf = (headers: Record<string, string | string[] | undefined> | undefined) => Role;
+
 export function registerToolHandlers(
   server: Server,
   tools: readonly ToolSpec[],
   invoke: Invoke,
+  roleOf: RoleOf,
   own?: WorkspaceTools,
 ): void {
   const definitions = [...tools.map(toolDefinition), ...(own?.tools ?? []).map(workspaceToolDefinition)];
@@ -112,9 +143,10 @@ export function registerToolHandlers(
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: definitions }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const requestId = requestIdFrom(extra.requestInfo?.headers);
+    const role = roleOf(extra.requestInfo?.headers);
     const args = request.params.arguments ?? {};
     const spec = tools.find((tool) => tool.name === request.params.name);
-    if (spec !== undefined) return callTool({ spec, args, invoke, requestId });
+    if (spec !== undefined) return callTool({ spec, args, invoke, requestId, role });
     const ownSpec = own?.tools.find((tool) => tool.name === request.params.name);
     if (own === undefined || ownSpec === undefined) {
       throw new McpError(ErrorCode.InvalidParams, `no tool named '${request.params.name}'`);
@@ -122,7 +154,7 @@ export function registerToolHandlers(
     return callWorkspaceTool({
       spec: ownSpec,
       args,
-      context: { workspace: own.workspace(), requestId, actor: own.actor },
+      context: { workspace: own.workspace(), requestId, actor: own.actor, role },
     });
   });
 }

@@ -4,7 +4,7 @@
  * operations chosen from the arguments (`action`, or whether `runId` is set).
  * Schemas always come from the shared method table, never written here.
  */
-import { AGENT_METHODS, type AgentMethod } from "@att/shared";
+import { AGENT_METHODS, type AgentMethod, METHOD_ROLES, type Role } from "@att/shared";
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
@@ -19,8 +19,13 @@ export interface ToolSpec {
   input: AnyObject;
   /** Every operation this tool may call: its output is one of their results. */
   methods: readonly AgentMethod[];
-  /** The operation for these (already input-validated) arguments. */
+  /** The operation for these arguments; throws when they cannot choose one. */
   select: (args: Record<string, unknown>) => AgentMethod;
+  /**
+   * The role each way of calling the tool needs, for clients and the role test:
+   * `""` for a single operation, the action's name, or `with:<field>` / `without:<field>`.
+   */
+  roles: Readonly<Record<string, Role>>;
 }
 
 interface Describe {
@@ -40,6 +45,7 @@ export function single(method: AgentMethod, describe: Describe): ToolSpec {
     input: paramsOf(method),
     methods: [method],
     select: () => method,
+    roles: { "": METHOD_ROLES[method] },
   };
 }
 
@@ -73,6 +79,7 @@ export function byAction<A extends string>(
     input: z.object({ action, ...mergedShape(methods) }),
     methods,
     select: (args) => actions[action.parse(args.action)],
+    roles: Object.fromEntries(names.map((name) => [name, METHOD_ROLES[actions[name]]])),
   };
 }
 
@@ -90,5 +97,6 @@ export function byPresence(
     input: z.object(mergedShape(methods)),
     methods,
     select: (args) => (args[field] === undefined ? otherwise : withField),
+    roles: { [`with:${field}`]: METHOD_ROLES[withField], [`without:${field}`]: METHOD_ROLES[otherwise] },
   };
 }

@@ -2,6 +2,7 @@
 import {
   ApprovalDecision,
   Id,
+  roleAllows,
   SelfChangeRequest,
   Workflow,
   WorkflowCreate,
@@ -9,8 +10,10 @@ import {
   WorkflowList,
   WorkflowListQuery,
   WorkflowStepParam,
+  workflowRole,
 } from "@att/shared";
-import { workspaceTool } from "./workspace-tool.ts";
+import { failure } from "../workspace/outcome.ts";
+import { forbiddenRole, workspaceTool } from "./workspace-tool.ts";
 
 const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 const ACT = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false } as const;
@@ -18,6 +21,7 @@ const ACT = { readOnlyHint: false, destructiveHint: false, idempotentHint: false
 export const WORKFLOW_TOOLS = [
   workspaceTool({
     name: "att.self.change",
+    role: "owner",
     title: "Change ATT itself",
     description:
       "Carry a change to ATT's own repository (a registered project) through the whole cycle: branch, edit, run ATT's tests (refused when red), pull request, CI, merge (high-risk files wait for att.workflow.approve), restart on the new version through the launcher with rollback. Answers at once with the workflow; follow it with att.workflow.get.",
@@ -28,16 +32,23 @@ export const WORKFLOW_TOOLS = [
   }),
   workspaceTool({
     name: "att.workflow.start",
+    role: "editor",
     title: "Start a workflow",
     description:
       "Run a workflow of agent operations: steps in order (or in parallel with `after`), conditions (`if`), retries with backoff, polling until a condition holds, approvals, timeouts. Every step is an event in the project's log.",
     annotations: ACT,
     input: WorkflowCreate,
     output: Workflow,
-    run: (create, { workspace, actor }) => workspace.createWorkflow(create, actor),
+    run: async (create, { workspace, actor, role }) => {
+      // Steps run later with no caller present: the starter must hold what each step needs now.
+      const needed = workflowRole(create);
+      if (!roleAllows(role, needed)) return failure(forbiddenRole(needed, role));
+      return workspace.createWorkflow(create, actor);
+    },
   }),
   workspaceTool({
     name: "att.workflow.get",
+    role: "viewer",
     title: "Workflow status",
     description: "One workflow with each step's status, attempts, result and error.",
     annotations: READ,
@@ -47,6 +58,7 @@ export const WORKFLOW_TOOLS = [
   }),
   workspaceTool({
     name: "att.workflow.list",
+    role: "viewer",
     title: "List workflows",
     description: "Workflows, newest first; filter by project and status.",
     annotations: READ,
@@ -56,6 +68,7 @@ export const WORKFLOW_TOOLS = [
   }),
   workspaceTool({
     name: "att.workflow.cancel",
+    role: "editor",
     title: "Cancel a workflow",
     description: "Stop a queued or running workflow: nothing new starts, waits end, clean-up steps still run.",
     annotations: { ...ACT, destructiveHint: true, idempotentHint: true },
@@ -65,6 +78,7 @@ export const WORKFLOW_TOOLS = [
   }),
   workspaceTool({
     name: "att.workflow.approve",
+    role: "owner",
     title: "Approve or reject a step",
     description:
       "Answer a step waiting for a human (e.g. the review of a high-risk self change): approve: true goes on, false stops the workflow.",

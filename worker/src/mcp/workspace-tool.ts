@@ -4,7 +4,7 @@
  * conventions as the agent tools: input validated by a zod schema, output
  * described by one, a failure an `isError` result with the wire error.
  */
-import { describeZodError } from "@att/shared";
+import { describeZodError, type Role, roleAllows, TOOL_ROLE_META, type WireError } from "@att/shared";
 import type { CallToolResult, Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
 import type { WorkspaceApi } from "../routes/common.ts";
@@ -16,10 +16,19 @@ export interface WorkspaceToolContext {
   requestId: string;
   /** Who is calling, for the audit log. */
   actor: string;
+  /** The caller's role in the workspace, for tools whose need depends on their arguments. */
+  role: Role;
 }
+
+export const forbiddenRole = (needed: Role, held: Role): WireError => ({
+  code: "forbidden",
+  message: `this needs the ${needed} role; you are ${held} in this workspace (an owner can change your role)`,
+});
 
 export interface WorkspaceToolSpec {
   name: string;
+  /** The least role that may call the tool. */
+  role: Role;
   title: string;
   description: string;
   annotations: ToolAnnotations;
@@ -31,6 +40,7 @@ export interface WorkspaceToolSpec {
 /** Declares a workspace tool; `run` receives the arguments already parsed by `input`. */
 export function workspaceTool<I extends z.ZodObject<z.ZodRawShape>>(spec: {
   name: string;
+  role: Role;
   title: string;
   description: string;
   annotations: Omit<ToolAnnotations, "title">;
@@ -53,6 +63,7 @@ export function workspaceToolDefinition(spec: WorkspaceToolSpec): Tool {
     inputSchema: objectJsonSchema(spec.input, "input"),
     outputSchema: objectJsonSchema(spec.output, "output"),
     annotations: spec.annotations,
+    _meta: { [TOOL_ROLE_META]: spec.role },
   };
 }
 
@@ -62,6 +73,7 @@ export async function callWorkspaceTool(options: {
   context: WorkspaceToolContext;
 }): Promise<CallToolResult> {
   const { spec, args, context } = options;
+  if (!roleAllows(context.role, spec.role)) return errorResult(forbiddenRole(spec.role, context.role));
   const parsed = spec.input.safeParse(args);
   if (!parsed.success) {
     const issues = describeZodError(parsed.error);

@@ -1,18 +1,11 @@
 /** Pieces every route module uses: the workspace stub, outcome unwrapping, shared responses. */
-import { type AgentMethod, type MethodParams, type MethodResult, Problem } from "@att/shared";
+import { type AgentMethod, METHOD_ROLES, type MethodParams, type MethodResult, Problem, roleAllows } from "@att/shared";
 import type { Context } from "hono";
 import type { AppBindings, Env } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
+import type { Remote } from "../rpc.ts";
 import type { Outcome } from "../workspace/outcome.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-
-/** Local mode has one workspace; issue 7 shards by account. */
-export const DEFAULT_WORKSPACE = "default";
-
-/** A method called over Durable Object RPC always returns a promise. */
-type Remote<T> = {
-  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-};
 
 export type WorkspaceApi = Remote<
   Pick<
@@ -34,6 +27,7 @@ export type WorkspaceApi = Remote<
     | "workflows"
     | "cancelWorkflow"
     | "decideWorkflowStep"
+    | "disconnectAgent"
   >
 > & {
   // Spelled out: mapping a generic method through Remote would lose its type parameter.
@@ -45,12 +39,13 @@ export type WorkspaceApi = Remote<
   fetch(request: Request): Promise<Response>;
 };
 
-export function workspace(env: Env): WorkspaceApi {
-  // workers-types maps RPC results through Rpc.Serializable, which recurses
-  // without end on the recursive Json type; the stub is typed by the DO's own
-  // method signatures instead (the same shapes, minus the mapping).
-  return env.WORKSPACE.get(env.WORKSPACE.idFromName(DEFAULT_WORKSPACE)) as unknown as WorkspaceApi;
+/** One workspace's Durable Object, named by the workspace id. */
+export function workspace(env: Env, workspaceId: string): WorkspaceApi {
+  return env.WORKSPACE.get(env.WORKSPACE.idFromName(workspaceId)) as unknown as WorkspaceApi;
 }
+
+/** The workspace the request's credential acts in: never taken from the request's input. */
+export const workspaceOf = (c: Context<AppBindings>): WorkspaceApi => workspace(c.env, c.get("principal").workspaceId);
 
 export function unwrap<T>(outcome: Outcome<T>): T {
   if (!outcome.ok) throw ApiError.fromWire(outcome.error);
@@ -65,10 +60,15 @@ export async function callAgent<M extends AgentMethod>(
   method: M,
   params: MethodParams<M>,
 ): Promise<MethodResult<M>> {
-  return unwrap(await workspace(c.env).invoke(method, params, requestIdOf(c)));
+  // The route's guard already checked; this keeps an operation's own role binding whatever route reaches it.
+  const { role } = c.get("principal");
+  if (!roleAllows(role, METHOD_ROLES[method])) {
+    throw new ApiError("forbidden", `${method} needs the ${METHOD_ROLES[method]} role; you are ${role}`);
+  }
+  return unwrap(await workspaceOf(c).invoke(method, params, requestIdOf(c)));
 }
 
-const problem = (description: string) => ({
+export const problem = (description: string) => ({
   description,
   content: { "application/problem+json": { schema: Problem } },
 });
@@ -76,7 +76,9 @@ const problem = (description: string) => ({
 export const errorResponses = {
   400: problem("Malformed request (for example, invalid JSON)."),
   401: problem("Missing or invalid bearer token."),
+  403: problem("Your role in this workspace does not allow this (or a session request lacked its CSRF token)."),
   422: problem("The request does not match the schema."),
+  429: problem("Too many requests with this credential; Retry-After says when to try again."),
   500: problem("Unexpected server error."),
 } as const;
 

@@ -12,11 +12,13 @@ import {
 } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { agentErrorResponses, bearerSecurity, callAgent, notFoundResponse, workspace } from "./common.ts";
+import { needs } from "../http/roles.ts";
+import { agentErrorResponses, bearerSecurity, callAgent, notFoundResponse, workspaceOf } from "./common.ts";
 
 const ping = createRoute({
   method: "post",
   path: "/api/v1/agent/ping",
+  ...needs("viewer"),
   tags: ["agent"],
   summary: "Round trip through the agent, or to the Durable Object alone",
   security: bearerSecurity,
@@ -30,6 +32,7 @@ const ping = createRoute({
 const emit = createRoute({
   method: "post",
   path: "/api/v1/projects/{id}/diagnostics/events",
+  ...needs("editor"),
   tags: ["agent"],
   summary: "Have the agent emit a burst of `diagnostic` events for a project",
   description: "The agent writes the events to its durable outbox before answering, then streams them in order.",
@@ -51,7 +54,7 @@ export function registerDiagnostics(app: OpenAPIHono<AppBindings>): void {
     // The body is optional: without one the validator hands over an empty object.
     const { payload = "", target = "agent" } = c.req.valid("json") as Partial<PingRequestBody>;
     const answeredAt =
-      target === "agent" ? (await callAgent(c, "agent.ping", { payload })).agentTime : await workspace(c.env).now();
+      target === "agent" ? (await callAgent(c, "agent.ping", { payload })).agentTime : await workspaceOf(c).now();
     return c.json({ payload, answeredBy: target, answeredAt, roundTripMs: Date.now() - started }, 200);
   });
   app.openapi(emit, async (c) => {

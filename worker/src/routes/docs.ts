@@ -8,6 +8,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import swaggerCss from "swagger-ui-dist/swagger-ui.css";
 import swaggerBundle from "swagger-ui-dist/swagger-ui-bundle.js";
 import type { AppBindings } from "../env.ts";
+import { ROLE_EXTENSION } from "../http/roles.ts";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 
@@ -15,7 +16,8 @@ export function registerDocs(app: OpenAPIHono<AppBindings>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
-    description: "ATT_TOKEN for users and scripts; the agent uses its pairing token on /api/v1/agent/ws.",
+    description:
+      "A personal API token (attp_…, POST /api/v1/tokens) or the deployment's admin token (ATT_TOKEN). Agents use their pairing token on /api/v1/agent/ws; MCP clients may also use OAuth at /mcp.",
   });
   app.openAPIRegistry.registerPath({
     method: "get",
@@ -23,6 +25,7 @@ export function registerDocs(app: OpenAPIHono<AppBindings>): void {
     tags: ["system"],
     summary: "This OpenAPI 3.1 document",
     security: [{ bearerAuth: [] }],
+    [ROLE_EXTENSION]: "viewer",
     responses: {
       200: { description: "The document", content: { "application/json": { schema: { type: "object" } } } },
     },
@@ -33,6 +36,7 @@ export function registerDocs(app: OpenAPIHono<AppBindings>): void {
     tags: ["system"],
     summary: "Interactive API docs (HTML; reads the token from the #token= fragment)",
     security: [],
+    [ROLE_EXTENSION]: "public",
     responses: { 200: { description: "HTML page", content: { "text/html": { schema: { type: "string" } } } } },
   });
   app.doc31(OPENAPI_PATH, (c) => ({

@@ -3,11 +3,13 @@ import { EventListResponse, EventsQuery, ProjectIdParam, StreamQuery } from "@at
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
-import { bearerSecurity, errorResponses, notFoundResponse, requestIdOf, unwrap, workspace } from "./common.ts";
+import { needs } from "../http/roles.ts";
+import { bearerSecurity, errorResponses, notFoundResponse, requestIdOf, unwrap, workspaceOf } from "./common.ts";
 
 const list = createRoute({
   method: "get",
   path: "/api/v1/projects/{id}/events",
+  ...needs("viewer"),
   tags: ["events"],
   summary: "Read a project's events in sequence order (oldest or newest first)",
   security: bearerSecurity,
@@ -22,6 +24,7 @@ const list = createRoute({
 const stream = createRoute({
   method: "get",
   path: "/api/v1/projects/{id}/ws",
+  ...needs("viewer"),
   tags: ["events"],
   summary: "Stream a project's events over WebSocket",
   description:
@@ -41,7 +44,7 @@ const stream = createRoute({
 export function registerEvents(app: OpenAPIHono<AppBindings>): void {
   app.openapi(list, async (c) => {
     const { id } = c.req.valid("param");
-    const result = unwrap(await workspace(c.env).listEvents(id, c.req.valid("query")));
+    const result = unwrap(await workspaceOf(c).listEvents(id, c.req.valid("query")));
     return c.json(result, 200);
   });
   app.openapi(stream, async (c) => {
@@ -54,6 +57,6 @@ export function registerEvents(app: OpenAPIHono<AppBindings>): void {
     const url = `https://workspace/projects/${encodeURIComponent(id)}/subscribe?after=${after}${tailParam}`;
     const headers = new Headers(c.req.raw.headers);
     headers.set("x-request-id", requestIdOf(c));
-    return workspace(c.env).fetch(new Request(url, { headers }));
+    return workspaceOf(c).fetch(new Request(url, { headers }));
   });
 }

@@ -17,7 +17,8 @@ import {
 } from "@att/shared";
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { bearerSecurity, errorResponses, requestIdOf, unwrap, workspace } from "./common.ts";
+import { needs } from "../http/roles.ts";
+import { bearerSecurity, errorResponses, requestIdOf, unwrap, workspaceOf } from "./common.ts";
 
 const TAG = "mcp-servers";
 const BASE = "/api/v1/mcp";
@@ -39,6 +40,7 @@ const FAILED = "The server failed (connection, timeout or JSON-RPC error); `deta
 const callOn = createRoute({
   method: "post",
   path: `${BASE}/servers/{serverId}/tools/call`,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Call a tool on one registered MCP server",
   description:
@@ -58,6 +60,7 @@ const callOn = createRoute({
 const callByName = createRoute({
   method: "post",
   path: `${BASE}/tools/call`,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Call a tool by name on whichever registered server offers it, failing over to the next",
   description:
@@ -88,6 +91,7 @@ const TimeoutQuery = z.object({
 const resources = createRoute({
   method: "get",
   path: `${BASE}/servers/{serverId}/resources`,
+  ...needs("viewer"),
   tags: [TAG],
   summary: "List a registered MCP server's resources and resource templates (asked live)",
   operationId: "getMcpServersServerIdResources",
@@ -104,6 +108,7 @@ const resources = createRoute({
 const read = createRoute({
   method: "post",
   path: `${BASE}/servers/{serverId}/resources/read`,
+  ...needs("viewer"),
   tags: [TAG],
   summary: "Read a resource of a registered MCP server",
   description: "The read is an `mcp.resource.read` event in the workspace log with `correlationId` (the request id).",
@@ -121,18 +126,18 @@ const read = createRoute({
 export function registerMcpCalls(app: OpenAPIHono<AppBindings>): void {
   app.openapi(callOn, async (c) => {
     const { serverId } = c.req.valid("param");
-    return c.json(unwrap(await workspace(c.env).callMcpTool(serverId, c.req.valid("json"), requestIdOf(c))), 200);
+    return c.json(unwrap(await workspaceOf(c).callMcpTool(serverId, c.req.valid("json"), requestIdOf(c))), 200);
   });
   app.openapi(callByName, async (c) =>
-    c.json(unwrap(await workspace(c.env).callMcpToolByName(c.req.valid("json"), requestIdOf(c))), 200),
+    c.json(unwrap(await workspaceOf(c).callMcpToolByName(c.req.valid("json"), requestIdOf(c))), 200),
   );
   app.openapi(resources, async (c) => {
     const { serverId } = c.req.valid("param");
     const { timeoutMs } = c.req.valid("query");
-    return c.json(unwrap(await workspace(c.env).mcpResources(serverId, requestIdOf(c), timeoutMs)), 200);
+    return c.json(unwrap(await workspaceOf(c).mcpResources(serverId, requestIdOf(c), timeoutMs)), 200);
   });
   app.openapi(read, async (c) => {
     const { serverId } = c.req.valid("param");
-    return c.json(unwrap(await workspace(c.env).readMcpResource(serverId, c.req.valid("json"), requestIdOf(c))), 200);
+    return c.json(unwrap(await workspaceOf(c).readMcpResource(serverId, c.req.valid("json"), requestIdOf(c))), 200);
   });
 }

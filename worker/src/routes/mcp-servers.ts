@@ -7,7 +7,8 @@
 import { McpServer, McpServerCreate, McpServerIdParam, McpServerList, Problem } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { AppBindings } from "../env.ts";
-import { bearerSecurity, errorResponses, requestIdOf, unwrap, workspace } from "./common.ts";
+import { needs } from "../http/roles.ts";
+import { bearerSecurity, errorResponses, requestIdOf, unwrap, workspaceOf } from "./common.ts";
 
 const TAG = "mcp-servers";
 const BASE = "/api/v1/mcp/servers";
@@ -22,6 +23,7 @@ const server = (description: string) => ({ description, content: { "application/
 const list = createRoute({
   method: "get",
   path: BASE,
+  ...needs("viewer"),
   tags: [TAG],
   summary: "List the workspace's external MCP servers with their last health check",
   operationId: "getMcpServers",
@@ -35,6 +37,7 @@ const list = createRoute({
 const add = createRoute({
   method: "post",
   path: BASE,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Register an external MCP server (Streamable HTTP or stdio) and check it at once",
   description:
@@ -86,6 +89,7 @@ const add = createRoute({
 const remove = createRoute({
   method: "delete",
   path: `${BASE}/{serverId}`,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Unregister an external MCP server",
   operationId: "deleteMcpServersServerId",
@@ -97,6 +101,7 @@ const remove = createRoute({
 const check = createRoute({
   method: "post",
   path: `${BASE}/{serverId}/check`,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Check an external MCP server now: initialize, list tools and resources (10 s at most)",
   description: "Counts like a scheduled check (a failure makes the server degraded) and reschedules the next one.",
@@ -107,15 +112,15 @@ const check = createRoute({
 });
 
 export function registerMcpServers(app: OpenAPIHono<AppBindings>): void {
-  app.openapi(list, async (c) => c.json(await workspace(c.env).mcpServers(), 200));
+  app.openapi(list, async (c) => c.json(await workspaceOf(c).mcpServers(), 200));
   app.openapi(add, async (c) =>
-    c.json(unwrap(await workspace(c.env).addMcpServer(c.req.valid("json"), requestIdOf(c))), 201),
+    c.json(unwrap(await workspaceOf(c).addMcpServer(c.req.valid("json"), requestIdOf(c))), 201),
   );
   app.openapi(remove, async (c) => {
-    unwrap(await workspace(c.env).removeMcpServer(c.req.valid("param").serverId, requestIdOf(c)));
+    unwrap(await workspaceOf(c).removeMcpServer(c.req.valid("param").serverId, requestIdOf(c)));
     return c.body(null, 204);
   });
   app.openapi(check, async (c) =>
-    c.json(unwrap(await workspace(c.env).checkMcpServer(c.req.valid("param").serverId, requestIdOf(c))), 200),
+    c.json(unwrap(await workspaceOf(c).checkMcpServer(c.req.valid("param").serverId, requestIdOf(c))), 200),
   );
 }

@@ -8,9 +8,17 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppBindings } from "../env.ts";
+import { needs } from "../http/roles.ts";
 import { describeMcp, MCP_PATH, McpDescriptor } from "../mcp/descriptor.ts";
 import { rejectRebinding } from "../mcp/origin-guard.ts";
-import { NEW_SESSION_HEADER, SESSION_KIND_HEADER, type SessionKind, sessionNotFound } from "../mcp/session.ts";
+import {
+  CALLER_HEADER,
+  type McpCaller,
+  NEW_SESSION_HEADER,
+  SESSION_KIND_HEADER,
+  type SessionKind,
+  sessionNotFound,
+} from "../mcp/session.ts";
 import { bearerSecurity, errorResponses } from "./common.ts";
 
 export const MCP_CONFORMANCE_PATH = "/mcp/conformance";
@@ -21,6 +29,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 const wellKnown = createRoute({
   method: "get",
   path: "/api/v1/mcp/.well-known",
+  ...needs("viewer"),
   tags: ["mcp"],
   summary: "Describe ATT's MCP server: endpoint, transport, auth, tools and resources",
   security: bearerSecurity,
@@ -33,8 +42,12 @@ const wellKnown = createRoute({
 /** Sends the request to its session's Durable Object; a request without a session id may start one. */
 function forward(c: Context<AppBindings>, kind: SessionKind): Promise<Response> | Response {
   const headers = new Headers(c.req.raw.headers);
+  // Only this route speaks for the caller: drop every internal header a client may have sent.
+  for (const name of [...headers.keys()]) if (name.startsWith("x-att-")) headers.delete(name);
+  const { userId, workspaceId, role } = c.get("principal");
+  const caller: McpCaller = { userId, workspaceId, role };
+  headers.set(CALLER_HEADER, JSON.stringify(caller));
   headers.set(SESSION_KIND_HEADER, kind);
-  headers.delete(NEW_SESSION_HEADER);
   headers.set("x-request-id", c.get("requestId"));
   let sessionId = c.req.header("mcp-session-id");
   if (sessionId === undefined) {

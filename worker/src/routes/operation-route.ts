@@ -9,12 +9,21 @@
  * OpenAPI path syntax cannot express; one mechanism for every route keeps
  * errors identical.
  */
-import { AGENT_METHODS, type AgentMethod, Id, type MethodParams, type MethodResult, Problem } from "@att/shared";
+import {
+  AGENT_METHODS,
+  type AgentMethod,
+  Id,
+  METHOD_ROLES,
+  type MethodParams,
+  type MethodResult,
+  Problem,
+} from "@att/shared";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppBindings } from "../env.ts";
 import { ApiError } from "../http/api-error.ts";
+import { ROLE_EXTENSION, requireRole } from "../http/roles.ts";
 import { agentErrorResponses, bearerSecurity, callAgent } from "./common.ts";
 
 type Verb = "get" | "post" | "put" | "delete";
@@ -75,7 +84,7 @@ export function operationRoute<M extends AgentMethod, Q extends AnyObject = AnyO
   document(app, spec);
   const honoPath = spec.path.replace("{path}", ":path{.+}").replace(/\{(\w+)\}/g, ":$1");
   const paramsSchema = pathParams(spec.path);
-  app.on(spec.verb.toUpperCase(), honoPath, async (c) => {
+  app.on(spec.verb.toUpperCase(), honoPath, requireRole(METHOD_ROLES[spec.operation]), async (c) => {
     const params = parse(paramsSchema, c.req.param(), "path") as Record<string, string>;
     const input: RouteInput<Q, B> = {
       id: params.id ?? "",
@@ -135,6 +144,8 @@ function document<M extends AgentMethod, Q extends AnyObject, B extends z.ZodTyp
     operationId: operationId(spec.verb, spec.path),
     // Names the agent operation behind the route: MCP and tests use it to prove every operation is reachable.
     "x-att-operation": spec.operation,
+    // The operation's role is the route's: one table (shared METHOD_ROLES) for REST and MCP.
+    [ROLE_EXTENSION]: METHOD_ROLES[spec.operation],
     security: bearerSecurity,
     request: {
       params: pathParams(spec.path),

@@ -7,6 +7,7 @@ import {
   ApprovalDecision,
   Problem,
   ProjectIdParam,
+  roleAllows,
   SelfChangeRequest,
   Workflow,
   WorkflowCreate,
@@ -14,15 +15,18 @@ import {
   WorkflowList,
   WorkflowListQuery,
   WorkflowStepParam,
+  workflowRole,
 } from "@att/shared";
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { actorOf } from "../accounts/principal.ts";
 import type { AppBindings } from "../env.ts";
-import { bearerSecurity, errorResponses, unwrap, workspace } from "./common.ts";
+import { ApiError } from "../http/api-error.ts";
+import { needs } from "../http/roles.ts";
+import { bearerSecurity, errorResponses, unwrap, workspaceOf } from "./common.ts";
 
 const TAG = "workflows";
 const BASE = "/api/v1/workflows";
-/** Local mode has one user, the admin token's holder; issue 7 names real users here. */
-const ACTOR = "user:admin";
 
 const problem = (description: string) => ({
   description,
@@ -55,6 +59,7 @@ const EXAMPLE_WORKFLOW = {
 const start = createRoute({
   method: "post",
   path: BASE,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Start a workflow of agent operations",
   description:
@@ -76,6 +81,7 @@ const start = createRoute({
 const list = createRoute({
   method: "get",
   path: BASE,
+  ...needs("viewer"),
   tags: [TAG],
   summary: "List workflows, newest first",
   operationId: "getWorkflows",
@@ -90,6 +96,7 @@ const list = createRoute({
 const get = createRoute({
   method: "get",
   path: `${BASE}/{workflowId}`,
+  ...needs("viewer"),
   tags: [TAG],
   summary: "One workflow with its steps",
   operationId: "getWorkflowsWorkflowId",
@@ -101,6 +108,7 @@ const get = createRoute({
 const cancel = createRoute({
   method: "post",
   path: `${BASE}/{workflowId}/cancel`,
+  ...needs("editor"),
   tags: [TAG],
   summary: "Cancel a queued or running workflow",
   description: "Nothing new starts and waits end at once; clean-up steps (`runWhen: always|failure`) still run.",
@@ -118,6 +126,7 @@ const cancel = createRoute({
 const decide = createRoute({
   method: "post",
   path: `${BASE}/{workflowId}/steps/{stepId}/decision`,
+  ...needs("owner"),
   tags: [TAG],
   summary: "Approve or reject a step that waits for a human",
   operationId: "postWorkflowsWorkflowIdStepsStepIdDecision",
@@ -137,6 +146,7 @@ const decide = createRoute({
 const selfChange = createRoute({
   method: "post",
   path: "/api/v1/projects/{id}/self/changes",
+  ...needs("owner"),
   tags: [TAG],
   summary: "Change ATT itself: test, pull request, CI, merge, restart, with rollback",
   description:
@@ -166,22 +176,29 @@ const selfChange = createRoute({
 });
 
 export function registerWorkflows(app: OpenAPIHono<AppBindings>): void {
-  app.openapi(start, async (c) =>
-    c.json(unwrap(await workspace(c.env).createWorkflow(c.req.valid("json"), ACTOR)), 201),
-  );
-  app.openapi(list, async (c) => c.json(await workspace(c.env).workflows(c.req.valid("query")), 200));
-  app.openapi(get, async (c) => c.json(unwrap(await workspace(c.env).workflow(c.req.valid("param").workflowId)), 200));
+  const actor = (c: Context<AppBindings>) => actorOf(c.get("principal"), "user");
+  app.openapi(start, async (c) => {
+    const definition = c.req.valid("json");
+    const needed = workflowRole(definition);
+    const { role } = c.get("principal");
+    if (!roleAllows(role, needed)) {
+      throw new ApiError("forbidden", `this workflow calls operations that need the ${needed} role; you are ${role}`);
+    }
+    return c.json(unwrap(await workspaceOf(c).createWorkflow(definition, actor(c))), 201);
+  });
+  app.openapi(list, async (c) => c.json(await workspaceOf(c).workflows(c.req.valid("query")), 200));
+  app.openapi(get, async (c) => c.json(unwrap(await workspaceOf(c).workflow(c.req.valid("param").workflowId)), 200));
   app.openapi(cancel, async (c) =>
-    c.json(unwrap(await workspace(c.env).cancelWorkflow(c.req.valid("param").workflowId, ACTOR)), 200),
+    c.json(unwrap(await workspaceOf(c).cancelWorkflow(c.req.valid("param").workflowId, actor(c))), 200),
   );
   app.openapi(decide, async (c) => {
     const { workflowId, stepId } = c.req.valid("param");
     return c.json(
-      unwrap(await workspace(c.env).decideWorkflowStep(workflowId, stepId, c.req.valid("json"), ACTOR)),
+      unwrap(await workspaceOf(c).decideWorkflowStep(workflowId, stepId, c.req.valid("json"), actor(c))),
       200,
     );
   });
   app.openapi(selfChange, async (c) =>
-    c.json(unwrap(await workspace(c.env).selfChange(c.req.valid("param").id, c.req.valid("json"), ACTOR)), 201),
+    c.json(unwrap(await workspaceOf(c).selfChange(c.req.valid("param").id, c.req.valid("json"), actor(c))), 201),
   );
 }

@@ -2,6 +2,8 @@
 export const AGENT_TAG = "agent";
 export const SUBSCRIBER_TAG = "subscriber";
 export const projectTag = (projectId: string): string => `project:${projectId}`;
+/** The agent socket of one pairing, so revoking the pairing finds it. */
+export const pairingTag = (pairingId: string): string => `pairing:${pairingId}`;
 
 export type SocketAttachment =
   | { role: "agent"; ready: boolean; agentId: string | null; connectedAt: string }

@@ -2,6 +2,9 @@
 import { APP_SUBPROTOCOL, type ErrorCode } from "@att/shared";
 import { problemBody, problemResponse } from "../http/api-error.ts";
 
+/** Set by the agent route after authentication: the pairing the agent proved ("" for local mode's token). */
+export const PAIRING_HEADER = "x-att-pairing";
+
 export function acceptSocket(
   ctx: DurableObjectState,
   request: Request,

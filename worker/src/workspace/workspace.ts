@@ -56,9 +56,17 @@ import { AgentState } from "./agent-state.ts";
 import { EventLog, type WorkspaceDb } from "./event-log.ts";
 import { failure, type Outcome, success } from "./outcome.ts";
 import { ProjectStore } from "./project-store.ts";
-import { AGENT_TAG, projectTag, readAttachment, SUBSCRIBER_TAG, trySend, writeAttachment } from "./sockets.ts";
+import {
+  AGENT_TAG,
+  pairingTag,
+  projectTag,
+  readAttachment,
+  SUBSCRIBER_TAG,
+  trySend,
+  writeAttachment,
+} from "./sockets.ts";
 import { broadcast, replay, replayTail, send } from "./subscribers.ts";
-import { acceptSocket, notFound } from "./upgrade.ts";
+import { acceptSocket, notFound, PAIRING_HEADER } from "./upgrade.ts";
 import { Wakeups } from "./wakeups.ts";
 
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
@@ -147,6 +155,11 @@ export class Workspace extends DurableObject<Env> {
     const outcome = await this.#call(method, params, requestId);
     if (outcome.ok) this.#remember(method, outcome.value);
     return outcome;
+  }
+
+  /** Ends a revoked pairing's link now; its token no longer authenticates, so it cannot return. */
+  disconnectAgent(pairingId: string, code: number, reason: string): void {
+    for (const ws of this.ctx.getWebSockets(pairingTag(pairingId))) safeClose(ws, code, reason);
   }
 
   /** The Durable Object's own answer: the baseline for the agent round trip. */
@@ -294,7 +307,9 @@ export class Workspace extends DurableObject<Env> {
   #acceptAgent(request: Request): Response {
     for (const old of this.ctx.getWebSockets(AGENT_TAG))
       safeClose(old, CloseCode.replaced, "replaced by a newer agent connection");
-    return acceptSocket(this.ctx, request, [AGENT_TAG], (ws) => {
+    const pairing = request.headers.get(PAIRING_HEADER) ?? "";
+    const tags = pairing === "" ? [AGENT_TAG] : [AGENT_TAG, pairingTag(pairing)];
+    return acceptSocket(this.ctx, request, tags, (ws) => {
       writeAttachment(ws, { role: "agent", ready: false, agentId: null, connectedAt: new Date().toISOString() });
     });
   }
