@@ -121,12 +121,12 @@ export type CredentialKind = z.infer<typeof CredentialKind>;
 export const User = z.object({ id: Id, name: z.string().min(1).max(100), createdAt: Timestamp }).meta({ id: "User" });
 export type User = z.infer<typeof User>;
 
-export const Workspace = z
+export const WorkspaceInfo = z
   .object({ id: Id, name: z.string().min(1).max(100), createdAt: Timestamp })
   .meta({ id: "Workspace" });
-export type Workspace = z.infer<typeof Workspace>;
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
-export const Membership = Workspace.extend({ role: Role }).meta({ id: "Membership" });
+export const Membership = WorkspaceInfo.extend({ role: Role }).meta({ id: "Membership" });
 export type Membership = z.infer<typeof Membership>;
 
 export const Member = z.object({ user: User, role: Role, addedAt: Timestamp }).meta({ id: "Member" });
@@ -135,7 +135,7 @@ export type Member = z.infer<typeof Member>;
 export const Me = z
   .object({
     user: User,
-    workspace: Workspace,
+    workspace: WorkspaceInfo,
     role: Role.meta({ description: "What this credential may do here: the membership's role, capped by the token's." }),
     credential: CredentialKind,
     operator: z.boolean().meta({ description: "Holds the deployment's admin token: may create users." }),
@@ -215,7 +215,7 @@ export const UserCreate = z
 export type UserCreate = z.infer<typeof UserCreate>;
 
 export const UserCreated = z
-  .object({ user: User, workspace: Workspace, token: TokenCreated })
+  .object({ user: User, workspace: WorkspaceInfo, token: TokenCreated })
   .meta({ id: "UserCreated" });
 export type UserCreated = z.infer<typeof UserCreated>;
 

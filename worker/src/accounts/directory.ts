@@ -22,7 +22,7 @@ import {
   type User,
   type UserCreate,
   type UserCreated,
-  type Workspace,
+  type WorkspaceInfo,
 } from "@att/shared";
 import { drizzle } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
@@ -142,7 +142,7 @@ export class Directory extends DurableObject<Env> {
   async createUser(input: UserCreate): Promise<UserCreated> {
     const now = new Date().toISOString();
     const user: User = { id: newId("u"), name: input.name, createdAt: now };
-    const workspace: Workspace = {
+    const workspace: WorkspaceInfo = {
       id: newId("w"),
       name: input.workspaceName ?? `${input.name}'s workspace`,
       createdAt: now,
@@ -158,7 +158,7 @@ export class Directory extends DurableObject<Env> {
     return this.#store.user(id) ?? null;
   }
 
-  workspace(id: string): Workspace | null {
+  workspace(id: string): WorkspaceInfo | null {
     return this.#store.workspace(id) ?? null;
   }
 
@@ -168,7 +168,7 @@ export class Directory extends DurableObject<Env> {
 
   createWorkspace(userId: string, name: string): Membership {
     const now = new Date().toISOString();
-    const workspace: Workspace = { id: newId("w"), name, createdAt: now };
+    const workspace: WorkspaceInfo = { id: newId("w"), name, createdAt: now };
     this.#store.insertWorkspace(workspace);
     this.#store.putMember(workspace.id, userId, "owner", now);
     return { ...workspace, role: "owner" };

@@ -3,7 +3,7 @@
  * Plain reads and writes; the rules (who may, last owner, caps) live in
  * directory.ts.
  */
-import type { AgentPairing, Member, Membership, Role, TokenInfo, User, Workspace } from "@att/shared";
+import type { AgentPairing, Member, Membership, Role, TokenInfo, User, WorkspaceInfo } from "@att/shared";
 import { and, eq, isNull } from "drizzle-orm";
 import type { DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { credentials, members, users, workspaces } from "./schema.ts";
@@ -50,7 +50,7 @@ export class AccountStore {
     return this.#db.select().from(users).where(eq(users.id, id)).get();
   }
 
-  workspace(id: string): Workspace | undefined {
+  workspace(id: string): WorkspaceInfo | undefined {
     return this.#db.select().from(workspaces).where(eq(workspaces.id, id)).get();
   }
 
@@ -58,7 +58,7 @@ export class AccountStore {
     this.#db.insert(users).values(user).onConflictDoNothing().run();
   }
 
-  insertWorkspace(workspace: Workspace): void {
+  insertWorkspace(workspace: WorkspaceInfo): void {
     this.#db.insert(workspaces).values(workspace).onConflictDoNothing().run();
   }
 
