@@ -1,5 +1,6 @@
 /** Composition root: opens local state, builds the operations and the link, and runs them. */
 import { mkdirSync } from "node:fs";
+import os from "node:os";
 import { detectCapabilities } from "./capabilities.ts";
 import { type AgentConfig, linkUrl } from "./config.ts";
 import { AgentLink } from "./link/link.ts";
@@ -12,6 +13,8 @@ import { ProjectCatalog } from "./operations/projects.ts";
 import { reapOrphanedRuns, stopRuns } from "./operations/runs/index.ts";
 import { endLeftoverApp } from "./operations/runtime/leftover.ts";
 import { RuntimeManager } from "./operations/runtime/manager.ts";
+import { confineProcesses } from "./process/confine.ts";
+import { configureRedaction } from "./security/redact.ts";
 import { openAgentDb } from "./state/db.ts";
 import { agentId } from "./state/meta.ts";
 import { Outbox } from "./state/outbox.ts";
@@ -28,6 +31,18 @@ export function startAgent(config: AgentConfig): RunningAgent {
     if (names.length > 0) log("info", "removed leftovers of interrupted project operations", { names });
   });
   const { db, close } = openAgentDb(config.stateDir);
+  // Nothing leaves the machine with a secret in it (link frames, log lines), whatever the control plane asks.
+  configureRedaction({
+    tokens: [config.token, config.launcher?.token, config.github.token],
+    env: process.env,
+    projectsDir: config.projectsDir,
+  });
+  // Processes start only in the agent's own folders (temporary worktrees are made under the temp folder).
+  const unconfine = confineProcesses([
+    { dir: config.projectsDir },
+    { dir: config.stateDir },
+    { dir: os.tmpdir(), namePrefix: "att-worktree-" },
+  ]);
   reapOrphanedRuns(db); // runs a killed agent left "running" can never finish: say so in their records
   const outbox = new Outbox(db);
   const responses = new ResponseStore(db);
@@ -80,6 +95,7 @@ export function startAgent(config: AgentConfig): RunningAgent {
       await stopMcpServers(); // stdio MCP servers of the hub: each its own process group
       await runtime.shutdown(); // before the db closes: the app's last lines are still being stored
       close();
+      unconfine();
     },
   };
 }

@@ -2,6 +2,7 @@
 import os from "node:os";
 import path from "node:path";
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS } from "@att/shared";
+import { invalidAllowEntries, parseAllowVariable } from "./security/terminal-allow.ts";
 
 export interface AgentConfig {
   /** Control plane origin, e.g. http://127.0.0.1:8787 or https://att.example.com. */
@@ -27,6 +28,8 @@ export interface AgentConfig {
   github: { token: string | null; apiUrl: string };
   /** The launcher that runs this ATT (agent/src/launcher), when one does: self-restarts go through it. */
   launcher: { url: string; token: string } | null;
+  /** ATT_TERMINAL_ALLOW: what terminal.run may start; null defers to `<stateDir>/agent.json`, then the default. */
+  terminalAllow: string[] | null;
 }
 
 export class ConfigError extends Error {}
@@ -74,7 +77,19 @@ export function readConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Age
       apiUrl: nonEmpty(values.ATT_GITHUB_API_URL) ?? "https://api.github.com",
     },
     launcher: launcherOf(values),
+    terminalAllow: terminalAllowOf(values.ATT_TERMINAL_ALLOW),
   };
+}
+
+function terminalAllowOf(value: string | undefined): string[] | null {
+  const entries = parseAllowVariable(value);
+  const invalid = invalidAllowEntries(entries ?? []);
+  if (invalid.length > 0) {
+    throw new ConfigError(
+      `ATT_TERMINAL_ALLOW has entries that are not program names or paths: ${invalid.join(", ")} (use e.g. default,git,npm)`,
+    );
+  }
+  return entries;
 }
 
 function launcherOf(values: Record<string, string | undefined>): AgentConfig["launcher"] {

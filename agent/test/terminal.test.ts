@@ -1,9 +1,10 @@
 /**
  * terminal.run with real processes: output streamed as ordered, complete,
  * bounded events; exit codes; a timeout that ends the whole process group;
- * the project directory and environment; and the concurrency limit.
+ * the project directory and environment (which cannot steer the shell); the
+ * allow-list; and the concurrency limit.
  */
-import { realpathSync, writeFileSync } from "node:fs";
+import { existsSync, realpathSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   MAX_TERMINAL_RUNS,
@@ -161,6 +162,34 @@ describe("terminal.run", () => {
         else process.env[name] = value;
       }
     }
+  });
+
+  it("keeps the project's .env from steering the shell (PATH, LD_PRELOAD, BASH_ENV)", async () => {
+    const { id, path: dir } = await project();
+    writeFileSync(
+      path.join(dir, ".env"),
+      "PATH=.:/opt/evil\nLD_PRELOAD=./evil.so\nBASH_ENV=./evil.sh\nKEEP=kept-value\n",
+    );
+    const { output } = await callOperation(ctx, "terminal.run", {
+      projectId: id,
+      command: "printenv PATH; printenv LD_PRELOAD; printenv BASH_ENV; printenv KEEP",
+    });
+    const ownPath = (process.env.PATH ?? "")
+      .split(":")
+      .filter((dir) => dir.startsWith("/"))
+      .join(":");
+    expect(output).toBe(`${ownPath}\nkept-value\n`);
+  });
+
+  it("refuses a command off the allow-list before anything runs", async () => {
+    const { id, path: dir } = await project();
+    writeFileSync(path.join(dir, "keep.txt"), "x");
+    await expect(callOperation(ctx, "terminal.run", { projectId: id, command: "rm keep.txt" })).rejects.toMatchObject({
+      code: "forbidden",
+      details: { program: "rm", reason: "terminal_not_allowed" },
+    });
+    expect(existsSync(path.join(dir, "keep.txt"))).toBe(true);
+    expect(events().filter((event) => event.type.startsWith("terminal."))).toEqual([]);
   });
 
   it("reads nothing from stdin", async () => {

@@ -3,6 +3,7 @@
  * requests, streams the outbox with a window of unacknowledged events, sends
  * heartbeats, and reconnects with backoff. Nothing is lost across drops:
  * answers and events stay on disk until the control plane acknowledges them.
+ * Every frame is written by `stringifyRedacted`: no known secret leaves.
  */
 import {
   type Capabilities,
@@ -18,6 +19,7 @@ import {
 } from "@att/shared";
 import WebSocket from "ws";
 import { log } from "../log.ts";
+import { stringifyRedacted } from "../security/redact.ts";
 import type { Outbox } from "../state/outbox.ts";
 import type { ResponseStore } from "../state/responses.ts";
 import { backoffDelay } from "./backoff.ts";
@@ -139,7 +141,7 @@ export class AgentLink {
     const parsed = parseFrame(ServerToAgentFrameSchema, text);
     if (!parsed.ok) {
       const answer = rejectMalformedRequest(text, parsed.error);
-      if (answer !== null) this.#sendText(ws, JSON.stringify(answer));
+      if (answer !== null) this.#send(ws, answer);
       else log("warn", "ignored a frame the agent does not understand", { code: parsed.error.code });
       return;
     }
@@ -190,7 +192,7 @@ export class AgentLink {
     if (this.#running.has(frame.id)) return;
     this.#running.add(frame.id);
     void this.#options.execute(frame).then((response) => {
-      const text = JSON.stringify(response);
+      const text = stringifyRedacted(response); // stored redacted too: a resend is the same text
       this.#options.responses.save(frame.id, text);
       this.#running.delete(frame.id);
       if (this.#ws !== null && this.#ready) this.#sendText(this.#ws, text);
@@ -249,8 +251,9 @@ export class AgentLink {
     this.#heartbeat = null;
   }
 
+  /** The way out for frames: every string in them redacted. */
   #send(ws: WebSocket, frame: object): void {
-    this.#sendText(ws, JSON.stringify(frame));
+    this.#sendText(ws, stringifyRedacted(frame));
   }
 
   #sendText(ws: WebSocket, text: string): void {

@@ -15,6 +15,7 @@ import {
 import { log } from "../log.ts";
 import { OperationError } from "../operations/errors.ts";
 import { type OperationContext, operations } from "../operations/index.ts";
+import { stringifyRedacted } from "../security/redact.ts";
 
 export type AnyResponseFrame = ResponseFrame;
 
@@ -61,7 +62,8 @@ function fitToFrame(response: AnyResponseFrame, method: string): AnyResponseFram
   if (!fitted.ok && fitted.error.message.length > MAX_MESSAGE_CHARS) {
     fitted = { ...fitted, error: { ...fitted.error, message: `${fitted.error.message.slice(0, MAX_MESSAGE_CHARS)}…` } };
   }
-  if (!isOverFrameLimit(JSON.stringify(fitted))) return fitted;
+  // Measured as the link will send it: redaction can lengthen a short secret.
+  if (!isOverFrameLimit(stringifyRedacted(fitted))) return fitted;
   if (!fitted.ok) return { ...fitted, error: { code: fitted.error.code, message: fitted.error.message } };
   return {
     type: "response",

@@ -4,6 +4,7 @@
  * outlives it.
  */
 import { spawn } from "node:child_process";
+import { checkProcessCwd } from "./confine.ts";
 import { LineSplitter } from "./lines.ts";
 
 export type OutputStream = "stdout" | "stderr";
@@ -34,6 +35,7 @@ export function spawnGroup(options: {
   /** The raw output as it arrives, for callers that need it byte for byte. */
   onData?: (stream: OutputStream, chunk: Buffer) => void;
 }): GroupProcess {
+  checkProcessCwd(options.cwd); // throws: nothing starts outside the agent's folders
   const [program, ...args] = options.argv;
   const child = spawn(program, args, {
     cwd: options.cwd,

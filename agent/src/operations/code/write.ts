@@ -8,6 +8,7 @@ import type { Stats } from "node:fs";
 import { lstat, open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { MAX_WRITE_BYTES } from "@att/shared";
+import { REDACTED, wouldOverwriteSecrets } from "../../security/redact.ts";
 import { emitEvent, type Operation } from "../context.ts";
 import { OperationError } from "../errors.ts";
 import { type JailedPath, makeParentDirectories } from "../jail.ts";
@@ -32,6 +33,7 @@ export const codeWrite: Operation<"code.write"> = async (params, context) => {
       throw new OperationError("bad_request", `'${params.path}' is not a regular file`);
     }
     if (params.expectedSha256 !== undefined) await checkExpected(jailed, existing, params.expectedSha256);
+    if (existing !== null) await refuseRedactedOverwrite(jailed, bytes);
     await makeParentDirectories(jailed);
     await replaceFile(jailed.absolute, bytes, existing);
     return { path: jailed.relative, size: bytes.length, sha256: sha256(bytes), created: existing === null };
@@ -59,6 +61,21 @@ async function checkExpected(jailed: JailedPath, existing: Stats | null, expecte
   if (actual !== expected) {
     throw new OperationError("conflict", `'${jailed.relative}' changed since it was read`, { expected, actual });
   }
+}
+
+/**
+ * Files reach the control plane with their secrets redacted; saving such a
+ * copy back would replace the secrets with the placeholder. Refused.
+ */
+async function refuseRedactedOverwrite(jailed: JailedPath, bytes: Buffer): Promise<void> {
+  const next = bytes.toString("utf8");
+  if (!next.includes(REDACTED)) return;
+  if (!wouldOverwriteSecrets((await readFile(jailed.absolute)).toString("utf8"), next)) return;
+  throw new OperationError(
+    "precondition_failed",
+    `'${jailed.relative}' holds secrets the agent sent as ${REDACTED}; saving this content would replace them with the placeholder. Edit the file on the agent's machine, or send the real values`,
+    { reason: "would_overwrite_secrets" },
+  );
 }
 
 async function replaceFile(target: string, bytes: Buffer, existing: Stats | null): Promise<void> {

@@ -10,6 +10,7 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { checkProcessCwd } from "../../process/confine.ts";
 
 const STDERR_TAIL_CHARS = 2000;
 const CLOSE_GRACE_MS = 2000;
@@ -69,6 +70,7 @@ export class GroupStdioTransport implements Transport {
   start(): Promise<void> {
     if (this.#child !== null) throw new Error("GroupStdioTransport already started");
     const { command, args, env, cwd } = this.#options;
+    checkProcessCwd(cwd); // throws: nothing starts outside the agent's folders
     const child = spawn(command, [...args], {
       cwd,
       env: { ...getDefaultEnvironment(), ...env },

@@ -9,13 +9,16 @@ import { readJsonFile } from "../runs/json-file.ts";
 const PROBE_TIMEOUT_MS = 60_000;
 const available = new Map<string, Promise<boolean>>();
 
-/** Whether `python` can import pytest_cov; a failed probe counts as no. */
-export function hasPytestCov(python: string, env: Readonly<Record<string, string>>): Promise<boolean> {
+/**
+ * Whether `python` can import pytest_cov; a failed probe counts as no. It runs
+ * in `cwd` (the agent's state directory: no project's modules shadow the answer).
+ */
+export function hasPytestCov(python: string, env: Readonly<Record<string, string>>, cwd: string): Promise<boolean> {
   let known = available.get(python);
   if (known === undefined) {
     known = runBounded({
       argv: [python, "-c", "import pytest_cov"],
-      cwd: process.cwd(),
+      cwd,
       env,
       timeoutMs: PROBE_TIMEOUT_MS,
     }).then((outcome) => outcome.exitCode === 0);

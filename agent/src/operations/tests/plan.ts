@@ -82,7 +82,9 @@ async function planPytest(options: PlanOptions): Promise<TestPlan> {
   // Nothing of the run is written into the project: no bytecode, no coverage data file, no cache.
   const env = { ...options.env, PYTHONDONTWRITEBYTECODE: "1", COVERAGE_FILE: path.join(workDir, ".coverage") };
   const reportFile = path.join(workDir, "junit.xml");
-  const coverageFile = (await hasPytestCov(python, env)) ? path.join(workDir, "coverage.json") : null;
+  const coverageFile = (await hasPytestCov(python, env, options.config.stateDir))
+    ? path.join(workDir, "coverage.json")
+    : null;
   const argv: [string, ...string[]] = [
     python,
     "-m",
