@@ -113,6 +113,20 @@ export function httpConnector(target: HttpTarget): McpConnector {
   };
 }
 
+/**
+ * A connector opened when it is used: the hub reveals a server's stored
+ * secrets only then, and a secret that cannot be read fails that one use
+ * (a check, a call) with a reason, like any other failure.
+ */
+export function deferredConnector(open: () => Promise<McpConnector>): McpConnector {
+  return {
+    check: async (timeoutMs) => (await open()).check(timeoutMs),
+    callTool: async (name, args, timeoutMs) => (await open()).callTool(name, args, timeoutMs),
+    listResources: async (timeoutMs) => (await open()).listResources(timeoutMs),
+    readResource: async (uri, timeoutMs) => (await open()).readResource(uri, timeoutMs),
+  };
+}
+
 /** Extra time the hub gives the agent beyond the request's own timeout: process start, the link's round trip. */
 const AGENT_MARGIN_MS = 5000;
 

@@ -3,6 +3,8 @@
  * (Streamable HTTP, or stdio run by the agent) and their scheduled health
  * checks. The workspace Durable Object owns one hub and exposes it over RPC;
  * answers are plain data (Outcome), with header and env values masked.
+ * Header and env values are sealed before they are stored, revealed only when
+ * a connection is made, and shown from the mask they carry (sealed.ts).
  *
  * Every server has one timer (`hub:<id>` in the Durable Object's wakeups):
  * after a good check it is due an interval later, after a failed one it backs
@@ -22,10 +24,10 @@ import {
 import type { WorkspaceDb } from "../workspace/event-log.ts";
 import { failure, type Outcome, success } from "../workspace/outcome.ts";
 import type { Wakeups } from "../workspace/wakeups.ts";
-import { type AgentInvoke, httpConnector, type McpConnector, stdioConnector } from "./connectors.ts";
+import { type AgentInvoke, deferredConnector, httpConnector, type McpConnector, stdioConnector } from "./connectors.ts";
 import { nextCheckDelayMs, nextHealth, runCheck } from "./health-check.ts";
-import { maskHeaders } from "./mask.ts";
-import { McpServerRegistry, type StoredServer } from "./registry.ts";
+import { type Endpoint, McpServerRegistry, type StoredServer } from "./registry.ts";
+import { isSealed, NoSecretKey, type SecretSealer, storedMasks } from "./sealed.ts";
 
 export const HUB_WAKE_OWNER = "hub";
 /** A check interrupted by a restart is retried after this much more than its timeout. */
@@ -44,6 +46,8 @@ export interface McpHubOptions {
   invoke: AgentInvoke;
   /** Appends an event to the workspace log and fans it out. */
   record: (event: { type: EventType; payload: JsonObject }) => void;
+  /** Seals header and env values for storage and reveals them for a connection. */
+  sealer: SecretSealer;
 }
 
 export class McpHub {
@@ -63,7 +67,14 @@ export class McpHub {
 
   /** Registers a server and checks it at once; a failed check is recorded, not refused. */
   async add(input: McpServerCreate, requestId: string): Promise<Outcome<McpServer>> {
-    const added = this.registry.add(input);
+    let sealed: McpServerCreate;
+    try {
+      sealed = await this.#sealInput(input);
+    } catch (error) {
+      if (error instanceof NoSecretKey) return failure({ code: "internal", message: error.message });
+      throw error;
+    }
+    const added = this.registry.add(sealed);
     if (!added.ok) return added;
     const checked = await this.#check(added.value.id, "registration", requestId);
     return checked === undefined ? failure(unknownServer(added.value.id)) : success(this.toPublic(checked));
@@ -110,12 +121,21 @@ export class McpHub {
     }
   }
 
+  /** Reaches the server; its secrets are revealed when the connector is used, not before. */
   connector(server: StoredServer, requestId: string): McpConnector {
-    const { endpoint } = server;
-    if (endpoint.transport === "stdio") {
-      return stdioConnector({ serverId: server.id, config: endpoint.config, invoke: this.#options.invoke, requestId });
-    }
-    return httpConnector({ url: endpoint.url, headers: endpoint.headers, clientVersion: this.#options.version });
+    return deferredConnector(async () => {
+      const { endpoint } = server;
+      const { sealer, invoke, version } = this.#options;
+      if (endpoint.transport === "stdio") {
+        const config = { ...endpoint.config, env: await sealer.revealAll(endpoint.config.env) };
+        return stdioConnector({ serverId: server.id, config, invoke, requestId });
+      }
+      return httpConnector({
+        url: endpoint.url,
+        headers: await sealer.revealAll(endpoint.headers),
+        clientVersion: version,
+      });
+    });
   }
 
   toPublic(server: StoredServer): McpServer {
@@ -126,14 +146,38 @@ export class McpHub {
       name: server.name,
       transport: endpoint.transport,
       url: endpoint.transport === "streamable-http" ? endpoint.url : null,
-      headers: endpoint.transport === "streamable-http" ? maskHeaders(endpoint.headers) : {},
+      headers: endpoint.transport === "streamable-http" ? storedMasks(endpoint.headers) : {},
       command: endpoint.transport === "stdio" ? endpoint.config.command : null,
       args: endpoint.transport === "stdio" ? endpoint.config.args : [],
-      env: endpoint.transport === "stdio" ? maskHeaders(endpoint.config.env) : {},
+      env: endpoint.transport === "stdio" ? storedMasks(endpoint.config.env) : {},
       createdAt: server.createdAt,
       nextCheckAt: due === undefined ? null : new Date(due).toISOString(),
       ...server.health,
     };
+  }
+
+  async #sealInput(input: McpServerCreate): Promise<McpServerCreate> {
+    const { sealer } = this.#options;
+    if (input.transport === "stdio") return { ...input, env: await sealer.sealAll(input.env ?? {}) };
+    return { ...input, headers: await sealer.sealAll(input.headers ?? {}) };
+  }
+
+  /**
+   * A row written before sealing existed holds plaintext: it works as it is,
+   * and its first check seals it (when there is a key to seal with).
+   */
+  async #sealStored(server: StoredServer | undefined): Promise<StoredServer | undefined> {
+    const { sealer } = this.#options;
+    if (server === undefined || !sealer.hasKey) return server;
+    const { endpoint } = server;
+    const values = endpoint.transport === "stdio" ? endpoint.config.env : endpoint.headers;
+    if (Object.values(values).every(isSealed)) return server;
+    const sealed = await sealer.sealPlaintext(values);
+    const next: Endpoint =
+      endpoint.transport === "stdio"
+        ? { ...endpoint, config: { ...endpoint.config, env: sealed } }
+        : { ...endpoint, headers: sealed };
+    return this.registry.replaceSecrets(server.id, next);
   }
 
   #check(id: string, trigger: CheckTrigger, correlationId: string): Promise<StoredServer | undefined> {
@@ -145,7 +189,7 @@ export class McpHub {
   }
 
   async #runCheck(id: string, trigger: CheckTrigger, correlationId: string): Promise<StoredServer | undefined> {
-    const server = this.registry.get(id);
+    const server = await this.#sealStored(this.registry.get(id));
     if (server === undefined) return undefined;
     const { wakeups, intervalMs } = this.#options;
     const timeoutMs = MCP_SERVER_CHECK_TIMEOUT_MS;

@@ -2,6 +2,8 @@
  * Header values of registered MCP servers are secrets (tokens, API keys).
  * Answers show them masked: the auth scheme, if any, and at most the last
  * four characters of a long secret, so a user can tell two tokens apart.
+ * The mask is computed once, when a value is sealed, and stored with it
+ * (sealed.ts `storedMasks` shows stored values).
  */
 
 const MASK = "****";
@@ -15,10 +17,8 @@ export function maskHeaderValue(value: string): string {
   const match = SCHEME.exec(value);
   const scheme = match?.[1];
   const secret = match?.[2] ?? value;
-  const masked = secret.length >= MIN_SECRET_FOR_TAIL ? `${MASK}${secret.slice(-TAIL)}` : MASK;
+  // Counted in code points: a tail never splits a surrogate pair (env values may be any text).
+  const chars = Array.from(secret);
+  const masked = chars.length >= MIN_SECRET_FOR_TAIL ? `${MASK}${chars.slice(-TAIL).join("")}` : MASK;
   return scheme === undefined ? masked : `${scheme} ${masked}`;
-}
-
-export function maskHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, maskHeaderValue(value)]));
 }

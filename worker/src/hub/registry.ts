@@ -1,8 +1,9 @@
 /**
  * The hub's storage: registered MCP servers in the workspace Durable Object's
  * SQLite, with each server's health (the last check's outcome, the last
- * successful snapshot, the run of failures). Rows hold the real header and
- * env values; only hub.ts turns them into answers (masked).
+ * successful snapshot, the run of failures). Header and env values arrive
+ * sealed (sealed.ts; rows written before sealing existed may hold plaintext);
+ * hub.ts reveals them for a connection and masks them for answers.
  */
 import {
   MAX_MCP_SERVERS,
@@ -27,7 +28,7 @@ export type Endpoint =
 export interface StoredServer {
   id: string;
   name: string;
-  /** Holds the real secrets (header and env values). */
+  /** Holds the secrets (header and env values) as stored: sealed, or plaintext in old rows. */
   endpoint: Endpoint;
   createdAt: string;
   health: McpServerHealth;
@@ -112,6 +113,18 @@ export class McpServerRegistry {
     return this.#db.delete(mcpServers).where(eq(mcpServers.id, id)).returning({ id: mcpServers.id }).all().length > 0;
   }
 
+  /** Replaces a server's header or env values (re-sealed plaintext); undefined when the server is gone. */
+  replaceSecrets(id: string, endpoint: Endpoint): StoredServer | undefined {
+    const row = endpointColumns(endpoint);
+    const rows = this.#db
+      .update(mcpServers)
+      .set({ headers: row.headers, env: row.env })
+      .where(eq(mcpServers.id, id))
+      .returning()
+      .all();
+    return rows[0] === undefined ? undefined : fromRow(rows[0]);
+  }
+
   /** Stores a check's result; undefined when the server was deleted while it was being checked. */
   recordHealth(id: string, health: McpServerHealth): StoredServer | undefined {
     const rows = this.#db.update(mcpServers).set(healthColumns(health)).where(eq(mcpServers.id, id)).returning().all();
@@ -127,21 +140,26 @@ function endpointOf(input: McpServerCreate): Endpoint {
 }
 
 function toRow(server: StoredServer): Row {
-  const { endpoint } = server;
-  const http = endpoint.transport === "streamable-http" ? endpoint : null;
-  const stdio = endpoint.transport === "stdio" ? endpoint.config : null;
   return {
     id: server.id,
     name: server.name,
+    ...endpointColumns(server.endpoint),
+    createdAt: server.createdAt,
+    ...healthColumns(server.health),
+  };
+}
+
+function endpointColumns(endpoint: Endpoint) {
+  const http = endpoint.transport === "streamable-http" ? endpoint : null;
+  const stdio = endpoint.transport === "stdio" ? endpoint.config : null;
+  return {
     transport: endpoint.transport,
     url: http?.url ?? "",
     headers: JSON.stringify(http?.headers ?? {}),
     command: stdio?.command ?? null,
     args: JSON.stringify(stdio?.args ?? []),
     env: JSON.stringify(stdio?.env ?? {}),
-    createdAt: server.createdAt,
-    ...healthColumns(server.health),
-  };
+  } satisfies Partial<Row>;
 }
 
 function healthColumns(health: McpServerHealth) {

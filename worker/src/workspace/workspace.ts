@@ -47,6 +47,7 @@ import migrations from "../../drizzle/migrations.js";
 import type { Env } from "../env.ts";
 import { HubCalls } from "../hub/calls.ts";
 import { checkIntervalMs, HUB_WAKE_OWNER, McpHub } from "../hub/hub.ts";
+import { SecretSealer, secretKeyMaterial } from "../hub/sealed.ts";
 import { log } from "../log.ts";
 import { WORKFLOW_WAKE_OWNER, WorkflowEngine } from "../workflows/engine.ts";
 import { SELF_CHANGE_KIND, selfChangeWorkflow } from "../workflows/self-change.ts";
@@ -101,6 +102,7 @@ export class Workspace extends DurableObject<Env> {
       wakeups: this.#wakeups,
       invoke: (method, params, { requestId, timeoutMs }) => this.#call(method, params, requestId, { timeoutMs }),
       record: hubRecord,
+      sealer: new SecretSealer(secretKeyMaterial(env)),
     });
     this.#hubCalls = new HubCalls({ hub: this.#hub, record: hubRecord });
     this.#workflows = new WorkflowEngine({
