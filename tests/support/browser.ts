@@ -44,17 +44,35 @@ export interface AppPage {
   page: Page;
   /** Uncaught exceptions and console errors the page produced. */
   errors: string[];
+  /** Content-Security-Policy violations (`securitypolicyviolation` events) of every document the page loaded. */
+  violations: string[];
 }
 
-/** Opens the UI signed in, the way the link `npm start` prints does. */
+/**
+ * Opens the UI signed in, the way the link `npm start` prints does: with the stack's admin token, or
+ * `token` (another user's), or, with `token: null`, not signed in at all (the login screen).
+ */
 export async function openApp(
   browser: Browser,
   stack: Stack,
-  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark"; path?: string } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: "light" | "dark";
+    path?: string;
+    token?: string | null;
+  } = {},
 ): Promise<AppPage> {
   const context = await browser.newContext({
     viewport: options.viewport ?? DESKTOP,
     colorScheme: options.colorScheme ?? "light",
+  });
+  const violations: string[] = [];
+  await context.exposeBinding("attReportViolation", (_source, violation: string) => void violations.push(violation));
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      const report = (window as unknown as { attReportViolation: (v: string) => void }).attReportViolation;
+      void report(`${event.effectiveDirective} blocked ${event.blockedURI} at ${event.sourceFile}:${event.lineNumber}`);
+    });
   });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -65,8 +83,9 @@ export async function openApp(
       errors.push(`console: ${message.text()}`);
     }
   });
-  await page.goto(`${stack.url}${options.path ?? "/"}#token=${stack.userToken}`);
-  return { context, page, errors };
+  const token = options.token === undefined ? stack.userToken : options.token;
+  await page.goto(`${stack.url}${options.path ?? "/"}${token === null ? "" : `#token=${token}`}`);
+  return { context, page, errors, violations };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
