@@ -29,6 +29,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Polls until nothing listens on `port` (a killed workerd can take a moment to let go of it). */
+async function waitForFreePort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+    });
+    if (free) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} still in use after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export interface StackOptions {
   agentTimeoutMs?: number;
   /** Events in flight on the agent link; small values make streams slow enough to interrupt. */
@@ -106,6 +121,16 @@ export class Stack {
   async stopControlPlane(): Promise<void> {
     await this.#controlPlane?.stop();
     this.#controlPlane = null;
+  }
+
+  /** Kills wrangler dev's whole process group at once (SIGKILL: no clean shutdown, as in a crash); waits until its port is free. */
+  async killControlPlane(): Promise<void> {
+    const controlPlane = this.#controlPlane;
+    if (controlPlane === null) return;
+    controlPlane.process.signal("SIGKILL");
+    await controlPlane.process.exited;
+    this.#controlPlane = null;
+    await waitForFreePort(this.port, 30_000);
   }
 
   /**

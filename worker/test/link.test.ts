@@ -63,6 +63,28 @@ describe("requests through the agent", () => {
     expect(await response.json()).toMatchObject({ payload: "hi" });
   });
 
+  it("a request made while a dropped link comes back waits for the agent instead of failing with 503", async () => {
+    const first = await connectTestAgent();
+    first.ws.close(CloseCode.heartbeatTimeout, "simulated drop"); // a drop, not a goodbye
+    await first.closed;
+    const pending = api("/api/v1/agent/ping", {
+      method: "POST",
+      body: JSON.stringify({ payload: "waited" }),
+      headers: { "content-type": "application/json" },
+    });
+    const second = await connectTestAgent();
+    const request = await second.next((f) => f.type === "request" && f.method === "agent.ping");
+    second.send({
+      type: "response",
+      id: request.id,
+      ok: true,
+      result: { payload: "waited", agentTime: new Date().toISOString() },
+    });
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ payload: "waited" });
+  });
+
   it("an answer repeated after reconnect is acknowledged and ignored", async () => {
     const agent = await connectTestAgent();
     const pending = api("/api/v1/agent/ping", { method: "POST" });
@@ -141,6 +163,25 @@ describe("bad frames on the link", () => {
     const first = await connectTestAgent();
     await connectTestAgent();
     expect((await first.closed).code).toBe(CloseCode.replaced);
+  });
+
+  it("an agent upgrade that never says hello (a stale, dropped attempt) leaves the linked agent alone", async () => {
+    const agent = await connectTestAgent();
+    const stale = await openSocket("/api/v1/agent/ws", auth(AGENT_TOKEN));
+    stale.ws.close(1000, "gone before hello");
+    const pending = api("/api/v1/agent/ping", {
+      method: "POST",
+      body: JSON.stringify({ payload: "still linked" }),
+      headers: { "content-type": "application/json" },
+    });
+    const request = await agent.next((f) => f.type === "request" && f.method === "agent.ping");
+    agent.send({
+      type: "response",
+      id: request.id,
+      ok: true,
+      result: { payload: "still linked", agentTime: new Date().toISOString() },
+    });
+    expect((await pending).status).toBe(200);
   });
 });
 

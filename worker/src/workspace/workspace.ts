@@ -307,13 +307,27 @@ export class Workspace extends DurableObject<Env> {
   }
 
   #acceptAgent(request: Request): Response {
-    for (const old of this.ctx.getWebSockets(AGENT_TAG))
-      safeClose(old, CloseCode.replaced, "replaced by a newer agent connection");
+    // Older agent sockets are replaced at this one's hello, not here (see #replaceOtherAgents).
     const pairing = request.headers.get(PAIRING_HEADER) ?? "";
     const tags = pairing === "" ? [AGENT_TAG] : [AGENT_TAG, pairingTag(pairing)];
     return acceptSocket(this.ctx, request, tags, (ws) => {
       writeAttachment(ws, { role: "agent", ready: false, agentId: null, connectedAt: new Date().toISOString() });
     });
+  }
+
+  /**
+   * Closes every agent socket but `current`, which just said hello. Done at the hello rather than
+   * at the upgrade: an upgrade whose client is already gone (a dropped connection's request that a
+   * proxy delivered late) never says hello, and closing the live link for it sent `replaced`, which
+   * makes the agent stop reconnecting for good. A closed-out socket stops counting as the link at once.
+   */
+  #replaceOtherAgents(current: WebSocket): void {
+    for (const other of this.ctx.getWebSockets(AGENT_TAG)) {
+      if (other === current) continue;
+      const attachment = readAttachment(other);
+      if (attachment?.role === "agent") writeAttachment(other, { ...attachment, ready: false });
+      safeClose(other, CloseCode.replaced, "replaced by a newer agent connection");
+    }
   }
 
   /** `tail` null replays every event after `after`; a number only that many of the newest. */
@@ -352,6 +366,7 @@ export class Workspace extends DurableObject<Env> {
           safeClose(ws, CloseCode.protocolVersion, `protocol ${PROTOCOL_VERSION} required`);
           return;
         }
+        this.#replaceOtherAgents(ws);
         writeAttachment(ws, { ...attachment, ready: true, agentId: frame.agentId });
         this.#agentState.connected(frame.agentId, frame.capabilities);
         this.#projects.upsert(frame.projects);
@@ -388,6 +403,7 @@ export class Workspace extends DurableObject<Env> {
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     const attachment = readAttachment(ws);
     if (attachment?.role === "agent" && attachment.ready) {
+      this.#link.closed(code);
       this.#agentState.disconnected();
       log("info", "agent disconnected", { agentId: attachment.agentId, code, reason });
     }
