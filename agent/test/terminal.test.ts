@@ -28,7 +28,8 @@ afterEach(async () => {
 });
 
 async function project(): Promise<{ id: string; path: string }> {
-  ctx = createTestContext();
+  // A control plane elsewhere: the terminal meets the built-in allow-list (on this machine it would allow any program).
+  ctx = createTestContext({ ATT_SERVER: "https://att.example.com" });
   const { project } = await callOperation(ctx, "projects.create", { name: "term", template: "empty" });
   return { id: project.id, path: project.path };
 }

@@ -5,16 +5,7 @@
  * runs only what the owner's allow-list allows (changed on the agent's machine
  * while it runs); and no process starts outside the projects root.
  */
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Problem, StoredEvent, TerminalRunResult } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

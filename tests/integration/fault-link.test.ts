@@ -10,7 +10,7 @@
  */
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { type ErrorCode, Problem, RETRYABLE_BY_CODE, type StoredEvent } from "@att/shared";
+import { type ErrorCode, Problem, RETRYABLE_BY_CODE } from "@att/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CutProxy } from "../support/cut-proxy.ts";
