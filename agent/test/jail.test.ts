@@ -84,6 +84,16 @@ describe("resolveInProject: lexical refusals", () => {
     },
   );
 
+  // Found by fuzzing the control plane: the kernel's ENAMETOOLONG reached the client as a 500.
+  it.each(["a".repeat(256), `src/${"é".repeat(128)}`])(
+    "refuses a name longer than any file system allows (%#) as a bad request",
+    async (request) => {
+      await expect(resolveInProject(project.root, request)).rejects.toMatchObject({ code: "bad_request" });
+      await expect(project.read({ path: request })).rejects.toMatchObject({ code: "bad_request" });
+      await expect(project.tree({ path: request })).rejects.toMatchObject({ code: "bad_request" });
+    },
+  );
+
   it("returns the path under the root's realpath", async () => {
     const viaLink = path.join(project.context.dir, "root-link");
     symlinkSync(project.root, viaLink);

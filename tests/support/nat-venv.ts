@@ -24,6 +24,9 @@ export const natVenvDir: string = path.join(repoRoot, ".cache", "nat-venv");
  * nvidia-nat-profiler: `nat eval`'s profiler section and the avg_* evaluators
  * (latency, runtime, per-step timing), offline; brings matplotlib, scipy and
  * scikit-learn (about 100 MB installed).
+ * schemathesis: schema-driven fuzzing of the control plane's OpenAPI document
+ * (tests/integration/schemathesis.test.ts); pinned, since its CLI and checks
+ * change between releases.
  */
 export const NAT_REQUIREMENTS: readonly string[] = [
   "nvidia-nat[langchain,mcp]~=1.8",
@@ -32,6 +35,7 @@ export const NAT_REQUIREMENTS: readonly string[] = [
   "sqlalchemy[asyncio]",
   "setuptools>=70",
   "wheel",
+  "schemathesis==4.32.5",
 ];
 const STAMP = "att-requirements.json";
 const PYTHONS = ["python3.13", "python3.12", "python3.11", "python3"];
@@ -40,6 +44,8 @@ export interface NatVenv {
   nat: string;
   python: string;
   pip: string;
+  /** Schemathesis's CLI. */
+  st: string;
 }
 
 interface RunResult {
@@ -89,7 +95,12 @@ async function findPython(): Promise<string> {
 
 function paths(): NatVenv {
   const bin = path.join(natVenvDir, "bin");
-  return { nat: path.join(bin, "nat"), python: path.join(bin, "python"), pip: path.join(bin, "pip") };
+  return {
+    nat: path.join(bin, "nat"),
+    python: path.join(bin, "python"),
+    pip: path.join(bin, "pip"),
+    st: path.join(bin, "st"),
+  };
 }
 
 /** "ready": nothing to do; "stale": a working venv whose requirements changed; "missing": build it. */

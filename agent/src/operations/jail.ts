@@ -27,6 +27,8 @@ const MAX_SYMLINK_HOPS = 40;
 /** How many rounds of percent-decoding we look through for hidden separators. */
 const MAX_DECODE_ROUNDS = 4;
 const ENCODED_SEPARATOR_OR_DOT = /%(2e|2f|5c)/i;
+/** The longest file name (NAME_MAX) Linux and macOS accept. */
+const MAX_NAME_BYTES = 255;
 
 /**
  * Resolves `relative` inside the project directory `root` and returns the
@@ -111,6 +113,10 @@ function requestSegments(relative: string): string[] {
   }
   const segments = relative.split("/").filter((segment) => segment !== "" && segment !== ".");
   if (segments.includes("..")) throw refuse("'..' is not allowed");
+  // Too long to name a file anywhere: a plain bad request rather than the kernel's ENAMETOOLONG as an internal error.
+  if (segments.some((segment) => Buffer.byteLength(segment) > MAX_NAME_BYTES)) {
+    throw tooLong(relative, `a path component is longer than ${MAX_NAME_BYTES} bytes`);
+  }
   return segments;
 }
 
@@ -132,7 +138,7 @@ async function resolveComponents(realRoot: string, segments: string[], request: 
       continue;
     }
     const candidate = path.join(current, segment);
-    const stats: Stats | null = missing ? null : await lstatOrNull(candidate);
+    const stats: Stats | null = missing ? null : await lstatOrNull(candidate, request);
     if (stats?.isSymbolicLink()) {
       hops += 1;
       if (hops > MAX_SYMLINK_HOPS)
@@ -160,11 +166,17 @@ function checkWritable(jailed: JailedPath, request: string): void {
   }
 }
 
-async function lstatOrNull(candidate: string): Promise<Stats | null> {
+async function lstatOrNull(candidate: string, request: string): Promise<Stats | null> {
   return lstat(candidate).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
+    // Longer than PATH_MAX once joined to the root (or a symlink's target).
+    if (error.code === "ENAMETOOLONG") throw tooLong(request, "the path is too long");
     throw error;
   });
+}
+
+function tooLong(request: string, why: string): OperationError {
+  return new OperationError("bad_request", `path '${printable(request)}' cannot name a file: ${why}`);
 }
 
 function outside(request: string): OperationError {

@@ -26,6 +26,7 @@ import type { Env } from "../env.ts";
 import { workspace } from "../routes/common.ts";
 import { createAttServer } from "./att-server.ts";
 import { createConformanceServer } from "./conformance/server.ts";
+import { duplicateId, InFlightIds, releasingWhenDone, requestIdsOf } from "./in-flight.ts";
 import { OWN_TOOLS } from "./own-tools.ts";
 import type { Invoke, RoleOf } from "./tool-handlers.ts";
 
@@ -59,6 +60,8 @@ export type SessionKind = "att" | "conformance";
 interface Live {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
+  /** Request ids awaiting their answer: a reused one is refused (see in-flight.ts). */
+  inFlight: InFlightIds;
 }
 
 export class McpSession extends DurableObject<Env> {
@@ -77,10 +80,23 @@ export class McpSession extends DurableObject<Env> {
     }
     const live = this.#live;
     if (live === null || this.#owner !== owner) return sessionNotFound();
-    const response = await live.transport.handleRequest(request);
+    const response = await this.#handle(live, request);
     // A first request that was not `initialize` leaves no session behind.
     if (newSession !== null && live.transport.sessionId === undefined) await this.#close();
     return response;
+  }
+
+  async #handle(live: Live, request: Request): Promise<Response> {
+    const ids = await requestIdsOf(request);
+    const taken = live.inFlight.claim(ids);
+    if (taken !== null) return duplicateId(taken);
+    const release = live.inFlight.releaser(ids);
+    try {
+      return releasingWhenDone(await live.transport.handleRequest(request), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
   async #open(kind: SessionKind, sessionId: string, caller: McpCaller): Promise<Live> {
@@ -91,7 +107,7 @@ export class McpSession extends DurableObject<Env> {
     });
     const server = kind === "conformance" ? this.#conformanceServer() : this.#attServer(caller);
     await server.connect(transport);
-    return { transport, server };
+    return { transport, server, inFlight: new InFlightIds() };
   }
 
   #attServer(caller: McpCaller): McpServer {
