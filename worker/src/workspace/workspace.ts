@@ -53,21 +53,14 @@ import { WORKFLOW_WAKE_OWNER, WorkflowEngine } from "../workflows/engine.ts";
 import { SELF_CHANGE_KIND, selfChangeWorkflow } from "../workflows/self-change.ts";
 import { WorkflowStore } from "../workflows/store.ts";
 import { AgentLink, safeClose } from "./agent-link.ts";
+import { acceptAgentSocket, closePairing, replaceOtherAgents } from "./agent-sockets.ts";
 import { AgentState } from "./agent-state.ts";
 import { EventLog, type WorkspaceDb } from "./event-log.ts";
 import { failure, type Outcome, success } from "./outcome.ts";
 import { ProjectStore } from "./project-store.ts";
-import {
-  AGENT_TAG,
-  pairingTag,
-  projectTag,
-  readAttachment,
-  SUBSCRIBER_TAG,
-  trySend,
-  writeAttachment,
-} from "./sockets.ts";
+import { projectTag, readAttachment, SUBSCRIBER_TAG, trySend, writeAttachment } from "./sockets.ts";
 import { broadcast, replay, replayTail, send } from "./subscribers.ts";
-import { acceptSocket, notFound, PAIRING_HEADER } from "./upgrade.ts";
+import { acceptSocket, notFound } from "./upgrade.ts";
 import { Wakeups } from "./wakeups.ts";
 
 const DEFAULT_AGENT_TIMEOUT_MS = 30_000;
@@ -161,7 +154,7 @@ export class Workspace extends DurableObject<Env> {
 
   /** Ends a revoked pairing's link now; its token no longer authenticates, so it cannot return. */
   disconnectAgent(pairingId: string, code: number, reason: string): void {
-    for (const ws of this.ctx.getWebSockets(pairingTag(pairingId))) safeClose(ws, code, reason);
+    closePairing(this.ctx, pairingId, code, reason);
   }
 
   /** The Durable Object's own answer: the baseline for the agent round trip. */
@@ -291,7 +284,7 @@ export class Workspace extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
-    if (url.pathname === "/agent") return this.#acceptAgent(request);
+    if (url.pathname === "/agent") return acceptAgentSocket(this.ctx, request);
     const match = /^\/projects\/([^/]+)\/subscribe$/.exec(url.pathname);
     if (match?.[1] !== undefined) {
       const projectId = decodeURIComponent(match[1]);
@@ -304,30 +297,6 @@ export class Workspace extends DurableObject<Env> {
       });
     }
     return notFound({ code: "not_found", message: `no route ${url.pathname}`, requestId, instance: url.pathname });
-  }
-
-  #acceptAgent(request: Request): Response {
-    // Older agent sockets are replaced at this one's hello, not here (see #replaceOtherAgents).
-    const pairing = request.headers.get(PAIRING_HEADER) ?? "";
-    const tags = pairing === "" ? [AGENT_TAG] : [AGENT_TAG, pairingTag(pairing)];
-    return acceptSocket(this.ctx, request, tags, (ws) => {
-      writeAttachment(ws, { role: "agent", ready: false, agentId: null, connectedAt: new Date().toISOString() });
-    });
-  }
-
-  /**
-   * Closes every agent socket but `current`, which just said hello. Done at the hello rather than
-   * at the upgrade: an upgrade whose client is already gone (a dropped connection's request that a
-   * proxy delivered late) never says hello, and closing the live link for it sent `replaced`, which
-   * makes the agent stop reconnecting for good. A closed-out socket stops counting as the link at once.
-   */
-  #replaceOtherAgents(current: WebSocket): void {
-    for (const other of this.ctx.getWebSockets(AGENT_TAG)) {
-      if (other === current) continue;
-      const attachment = readAttachment(other);
-      if (attachment?.role === "agent") writeAttachment(other, { ...attachment, ready: false });
-      safeClose(other, CloseCode.replaced, "replaced by a newer agent connection");
-    }
   }
 
   /** `tail` null replays every event after `after`; a number only that many of the newest. */
@@ -366,7 +335,7 @@ export class Workspace extends DurableObject<Env> {
           safeClose(ws, CloseCode.protocolVersion, `protocol ${PROTOCOL_VERSION} required`);
           return;
         }
-        this.#replaceOtherAgents(ws);
+        replaceOtherAgents(this.ctx, ws);
         writeAttachment(ws, { ...attachment, ready: true, agentId: frame.agentId });
         this.#agentState.connected(frame.agentId, frame.capabilities);
         this.#projects.upsert(frame.projects);
