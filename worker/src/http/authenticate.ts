@@ -25,21 +25,24 @@ type AppContext = Context<AppBindings>;
 export const SESSION_COOKIE = "__Host-att_session";
 export const CSRF_HEADER = "x-csrf-token";
 
-/** Paths anyone may read: liveness, the static shell of the API docs page, and OAuth discovery and endpoints. */
+/** Paths anyone may read: liveness, the static shell of the API docs page. */
 const PUBLIC_PATHS = new Set([
   "/api/v1/health",
   "/api/v1/docs",
   "/api/v1/docs/init.js",
   "/api/v1/docs/swagger-ui.css",
   "/api/v1/docs/swagger-ui-bundle.js",
-  "/api/v1/session",
 ]);
+/** Public for one method only: signing in takes a token in its body (signing out needs the session). */
+const PUBLIC_ROUTES = new Set(["POST /api/v1/session"]);
+/** OAuth discovery and endpoints: each authenticates what it needs itself. */
 const PUBLIC_PREFIXES = ["/.well-known/", "/oauth/"];
 const AGENT_PATH = "/api/v1/agent/ws";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const isPublic = (c: AppContext): boolean =>
-  (PUBLIC_PATHS.has(c.req.path) && !(c.req.path === "/api/v1/session" && c.req.method !== "POST")) ||
+  PUBLIC_PATHS.has(c.req.path) ||
+  PUBLIC_ROUTES.has(`${c.req.method} ${c.req.path}`) ||
   PUBLIC_PREFIXES.some((prefix) => c.req.path.startsWith(prefix));
 
 const isMcp = (path: string): boolean => path === "/mcp" || path.startsWith("/mcp/");
